@@ -1,0 +1,15 @@
+from django.urls import path
+
+from superteam.org import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("clusters/", views.cluster_list, name="clusters"),
+    path("clusters/<int:pk>/", views.cluster_detail, name="cluster"),
+]
