@@ -18,6 +18,20 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+from superteam.agreements.api import router as agreements_router  # noqa: E402
+from superteam.innovations.api import router as innovations_router  # noqa: E402
+from superteam.ledger.api import router as ledger_router  # noqa: E402
+from superteam.meetings.api import router as meetings_router  # noqa: E402
+from superteam.news.api import router as news_router  # noqa: E402
 from superteam.org.api import router as org_router  # noqa: E402
+from superteam.reports.api import router as reports_router  # noqa: E402
+from superteam.scoring.api import router as scoring_router  # noqa: E402
 
 api.add_router("/org/", org_router, tags=["organisation"])
+api.add_router("/ledger/", ledger_router, tags=["ledger"])
+api.add_router("/agreements/", agreements_router, tags=["agreements"])
+api.add_router("/meetings/", meetings_router, tags=["meetings"])
+api.add_router("/innovations/", innovations_router, tags=["innovations"])
+api.add_router("/reports/", reports_router, tags=["reports"])
+api.add_router("/scoring/", scoring_router, tags=["scoring"])
+api.add_router("/news/", news_router, tags=["news"])

@@ -29,6 +29,7 @@ KEYWORDS = {
     "npgettext": ((1, "c"), 2, 3),
     "npgettext_lazy": ((1, "c"), 2, 3),
 }
+APPS = sorted(p.parent.name for p in SOURCE.glob("*/apps.py"))
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|\{(\w+)\}")
 
 
@@ -66,14 +67,15 @@ def _extract(source: str, where: str) -> list[Message]:
     return found
 
 
-def source_messages() -> list[Message]:
-    """Every translatable string of the project's apps (Python files and templates)."""
+def source_messages(app: str | None = None) -> list[Message]:
+    """Every translatable string of the project's apps (or one app): code and templates."""
     found: list[Message] = []
-    for path in sorted(SOURCE.rglob("*.py")):
+    base = SOURCE / app if app else SOURCE
+    for path in sorted(base.rglob("*.py")):
         if "migrations" in path.parts or "locale" in path.parts:
             continue
         found += _extract(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
-    for path in sorted(SOURCE.rglob("templates/**/*")):
+    for path in sorted(base.rglob("templates/**/*")):
         if path.suffix not in {".html", ".txt", ".xml", ".ics", ".svg"} or not path.is_file():
             continue
         code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
@@ -101,12 +103,12 @@ def placeholders(text: str) -> set[str]:
     return {a or b for a, b in PLACEHOLDER.findall(text)}
 
 
-def problems(language: str = "id") -> list[str]:
+def problems(language: str = "id", app: str | None = None) -> list[str]:
     """Strings that lack a translation, are fuzzy, or lose a placeholder in translation."""
     catalogue = load_catalogue(language)
     issues = []
     seen = set()
-    for m in source_messages():
+    for m in source_messages(app):
         key = (m.context, m.msgid)
         if key in seen:
             continue

@@ -22,49 +22,30 @@ def bar_chart(
     max_value: float | None = None,
     suffix: str = "",
     classes: Sequence[str] | None = None,
-    width: int = 640,
 ) -> SafeString:
-    """Horizontal bars, one per (label, value); labels left, values right."""
-    row, label_w, value_w = 26, min(260, width // 3), 60
-    height = max(row * len(items) + 8, 30)
+    """Horizontal bars, one per (label, value), as HTML: labels stay readable on a phone."""
     top = max([max_value or 0, *[v for _, v in items]]) or 1
-    plot_w = width - label_w - value_w
-    summary = "; ".join(f"{label}: {_num(v)}{suffix}" for label, v in items)
-    parts = [
-        format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>',
-            width,
-            height,
-            f"{title}. {summary}",
-            title,
-        )
-    ]
+    rows = []
     for i, (label, value) in enumerate(items):
-        y = 4 + i * row
-        w = max(0.0, plot_w * (value / top))
         cls = classes[i] if classes and i < len(classes) else ""
-        short = label if len(label) <= 34 else label[:33] + "…"
-        parts.append(
+        share = max(0.0, min(100.0, 100 * value / top))
+        rows.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end">{}</text>'
-                '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}" rx="3"></rect>'
-                '<text x="{}" y="{}">{}{}</text>',
-                label_w - 6,
-                y + 16,
-                short,
+                '<li><span class="bar-label">{}</span><span class="bar-track">'
+                '<span class="bar-fill {}" style="width:{}%"></span></span>'
+                '<span class="bar-value">{}{}</span></li>',
+                label,
                 cls,
-                label_w,
-                y + 3,
-                _num(w),
-                row - 8,
-                label_w + w + 4,
-                y + 16,
+                _num(share),
                 _num(value),
                 suffix,
             )
         )
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - parts are escaped above
+    return format_html(
+        '<figure class="bars"><figcaption class="visually-hidden">{}</figcaption><ul>{}</ul></figure>',
+        title,
+        mark_safe("".join(rows)),  # noqa: S308 - each row is escaped above
+    )
 
 
 def line_chart(
@@ -74,7 +55,7 @@ def line_chart(
     min_value: float | None = 0,
     max_value: float | None = None,
     suffix: str = "",
-    width: int = 640,
+    width: int = 480,
     height: int = 200,
 ) -> SafeString:
     """A line over labelled points (e.g. a score by week), with the first and last labels."""
