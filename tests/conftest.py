@@ -230,3 +230,53 @@ def sign_in_browser(page, live_server, username: str, password: str = f.PASSWORD
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+# --- A real SMTP server ------------------------------------------------------------------
+
+
+class _Inbox:
+    """Messages received by the test SMTP server, parsed with the standard library."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(
+            {"from": envelope.mail_from, "to": list(envelope.rcpt_tos), "message": message}
+        )
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [m["message"] for m in self.messages if address in m["to"]]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free local port; Django's mail goes to it.
+
+    Yields the inbox: ``smtp_server.messages`` (dicts with from, to, message) and
+    ``smtp_server.to(address)`` (parsed ``email.message.EmailMessage`` objects).
+    """
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()
