@@ -271,3 +271,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- News portal (superteam/news, docs/news.md) ---------------------------------------
+# Editors are the holders of positions in these units (codes, comma-separated) and their
+# sub-units; the heads of these units (and admins) also review and publish. Default:
+# Diskominfo's public information and communication division.
+NEWS_EDITOR_UNITS = env_list("NEWS_EDITOR_UNITS", "DISKOMINFO-B1")
+# Local time of the daily news digest, and the mailbox named in List-Unsubscribe (mailto).
+NEWS_DAILY_DIGEST_AT = os.environ.get("NEWS_DAILY_DIGEST_AT", "06:00")
+NEWS_UNSUBSCRIBE_MAILTO = os.environ.get("NEWS_UNSUBSCRIBE_MAILTO", "")
