@@ -280,3 +280,19 @@ NEWS_EDITOR_UNITS = env_list("NEWS_EDITOR_UNITS", "DISKOMINFO-B1")
 # Local time of the daily news digest, and the mailbox named in List-Unsubscribe (mailto).
 NEWS_DAILY_DIGEST_AT = os.environ.get("NEWS_DAILY_DIGEST_AT", "06:00")
 NEWS_UNSUBSCRIBE_MAILTO = os.environ.get("NEWS_UNSUBSCRIBE_MAILTO", "")
+
+# --- Reports (issue 4): daily reports, photo evidence, digest -------------------------
+# Local times (HH:MM) of the regent's daily digest and of the reminders to late units.
+REPORTS_DIGEST_TIME = os.environ.get("REPORTS_DIGEST_TIME", "16:00")
+REPORTS_REMINDER_TIME = os.environ.get("REPORTS_REMINDER_TIME", "13:00")
+# Photo caps: bytes per photo, pixels per photo (decompression bombs), photos per report.
+REPORTS_MAX_PHOTO_BYTES = int(os.environ.get("REPORTS_MAX_PHOTO_MB", "12")) * 1024 * 1024
+REPORTS_MAX_PHOTO_PIXELS = int(os.environ.get("REPORTS_MAX_PHOTO_MEGAPIXELS", "50")) * 1_000_000
+REPORTS_MAX_PHOTOS = int(os.environ.get("REPORTS_MAX_PHOTOS", "6"))
+# A photo taken farther than this from its unit, or on another day, is flagged.
+REPORTS_MAX_DISTANCE_KM = float(os.environ.get("REPORTS_MAX_DISTANCE_KM", "5"))
+REPORTS_DAY_TOLERANCE = int(os.environ.get("REPORTS_DAY_TOLERANCE", "0"))
+# Perceptual-hash distance (bits of 64) under which two photos count as the same picture.
+REPORTS_REUSE_MAX_DISTANCE = int(os.environ.get("REPORTS_REUSE_MAX_DISTANCE", "6"))
+# How many days back a report may be dated (queued phones send late).
+REPORTS_BACKDATE_DAYS = int(os.environ.get("REPORTS_BACKDATE_DAYS", "7"))
