@@ -296,3 +296,31 @@ REPORTS_DAY_TOLERANCE = int(os.environ.get("REPORTS_DAY_TOLERANCE", "0"))
 REPORTS_REUSE_MAX_DISTANCE = int(os.environ.get("REPORTS_REUSE_MAX_DISTANCE", "6"))
 # How many days back a report may be dated (queued phones send late).
 REPORTS_BACKDATE_DAYS = int(os.environ.get("REPORTS_BACKDATE_DAYS", "7"))
+
+# --- Agreements and ledger (issue 3; docs/agreements.md) -------------------------------
+# Argon2id cost sealing each person's signing key under their password (RFC 9106's
+# second recommended option by default); stored with each key, so a change is safe.
+SIGNING_KDF_TIME_COST = int(os.environ.get("SIGNING_KDF_TIME_COST", "1" if TESTING else "3"))
+SIGNING_KDF_MEMORY_KIB = int(
+    os.environ.get("SIGNING_KDF_MEMORY_KIB", "8192" if TESTING else "65536")
+)
+SIGNING_KDF_PARALLELISM = int(os.environ.get("SIGNING_KDF_PARALLELISM", "1" if TESTING else "4"))
+# Every password set makes the person's signing key follow it (kept on a change,
+# replaced on a reset): Django calls this validator's password_changed hook.
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "superteam.agreements.keyring.SigningKeyFollowsPassword"},
+]
+# The installation key signing ledger checkpoints: a 32-byte Ed25519 seed in hex or
+# base64, or else generated once into this file (mode 0600).
+LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
+LEDGER_SIGNING_KEY_FILE = Path(
+    os.environ.get("LEDGER_SIGNING_KEY_FILE", VAR_DIR / "ledger-signing-key")
+)
+# Local time of the daily signed checkpoint and chain verification, and of the refresh
+# of every indicator's status (on track / at risk / late).
+LEDGER_CHECKPOINT_AT = os.environ.get("LEDGER_CHECKPOINT_AT", "01:00")
+AGREEMENTS_PROGRESS_AT = os.environ.get("AGREEMENTS_PROGRESS_AT", "00:30")
+# A TrueType font with the glyphs of both languages for agreement PDFs (else DejaVu Sans
+# or Liberation Sans from the system, else static/agreements/fonts).
+AGREEMENTS_PDF_FONT = os.environ.get("AGREEMENTS_PDF_FONT", "")

@@ -60,3 +60,52 @@ class Head(RegencyScoped):
 
     def __str__(self) -> str:
         return f"{self.regency_id}: #{self.seq}"
+
+
+class Checkpoint(RegencyScoped):
+    """A signed statement of a chain's size and head hash at a moment, made with the
+    installation key; exported and published so that a rewrite of the whole chain (which
+    would still be self-consistent) is caught against it."""
+
+    seq = models.BigIntegerField(_("entries"))
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    created_at = models.DateTimeField(_("time"))
+    public_key = models.CharField(_("installation public key"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=100)
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering = ["regency", "-seq", "-created_at"]
+        indexes = [models.Index(fields=["regency", "seq"], name="ledger_checkpoint_seq")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.head_hash[:12]}"
+
+
+class Verification(RegencyScoped):
+    """The outcome of one run of chain verification (kept so pages never recompute)."""
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    checked = models.BigIntegerField(_("entries checked"))
+    ok = models.BooleanField(_("sound"))
+    first_broken_seq = models.BigIntegerField(_("first broken entry"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    checkpoints_checked = models.PositiveIntegerField(_("checkpoints checked"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("chain verification")
+        verbose_name_plural = _("chain verifications")
+        ordering = ["regency", "-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'broken'}"

@@ -1,0 +1,268 @@
+"""The signed document of an agreement version, rebuilt from its stored fields.
+
+A version's content (title, year, period, kind, parties as positions, every indicator
+with all its fields, the version number and the previous version's document id) becomes
+a JSON object; its RFC 8785 canonical serialisation is what is hashed (SHA-256, the
+document id) and signed. Verification always rebuilds the object from the stored rows,
+so a field changed behind the application's back changes the document id.
+
+Numbers with decimals are written as text without trailing zeros ("12.5"), dates as ISO
+8601, so the document is the same on every database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+import rfc8785
+
+FORM = "superteam/perjanjian-kinerja/1"
+BATCH = 500
+
+
+def dec(value: Decimal | None) -> str | None:
+    """A decimal as text without trailing zeros: 12.50 -> "12.5", 100.0000 -> "100"."""
+    if value is None:
+        return None
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def canonical_bytes(document: dict) -> bytes:
+    """RFC 8785 (JSON Canonicalization Scheme) serialisation: what is hashed and signed."""
+    return rfc8785.dumps(document)
+
+
+def fast_bytes(document: dict) -> bytes:
+    """The same bytes as :func:`canonical_bytes` for every document this module builds
+    (ASCII keys, integers, text), produced by the C JSON encoder; verification uses it
+    first and falls back to RFC 8785 proper when the digests differ."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def document_hash(document: dict) -> str:
+    return digest(canonical_bytes(document))
+
+
+def matches(document: dict, expected_hash: str) -> tuple[bool, str]:
+    """Whether the document's id is ``expected_hash``; returns (matches, computed id)."""
+    fast = digest(fast_bytes(document))
+    if fast == expected_hash:
+        return True, fast
+    exact = document_hash(document)
+    return exact == expected_hash, exact
+
+
+VERSION_FIELDS = (
+    "id",
+    "regency_id",
+    "agreement_id",
+    "number",
+    "kind",
+    "title",
+    "year",
+    "period_start",
+    "period_end",
+    "previous_hash",
+    "amendment_reason",
+)
+PARTY_FIELDS = (
+    "version_id",
+    "order",
+    "role",
+    "position_id",
+    "position_code",
+    "position_title",
+    "unit_id",
+    "unit_code",
+    "unit_name",
+)
+TERMS_FIELDS = (
+    "id",
+    "version_id",
+    "order",
+    "indicator_id",
+    "indicator__number",
+    "sasaran",
+    "name",
+    "unit_of_measure",
+    "baseline",
+    "target",
+    "target_high",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "polarity",
+    "aggregation",
+    "deadline",
+    "responsible_position_id",
+    "responsible_code",
+    "responsible_title",
+    "responsible_unit_id",
+    "programme",
+    "budget",
+)
+
+
+def _party(row: tuple) -> dict:
+    _v, order, role, pos_id, pos_code, pos_title, unit_id, unit_code, unit_name = row
+    return {
+        "order": order,
+        "role": role,
+        "position": {"id": pos_id, "code": pos_code, "title": pos_title},
+        "unit": {"id": unit_id, "code": unit_code, "name": unit_name},
+    }
+
+
+def _indicator(row: tuple, contributions: list[tuple]) -> dict:
+    (
+        _id,
+        _v,
+        order,
+        indicator_id,
+        number,
+        sasaran,
+        name,
+        uom,
+        baseline,
+        target,
+        target_high,
+        q1,
+        q2,
+        q3,
+        q4,
+        polarity,
+        aggregation,
+        deadline,
+        resp_id,
+        resp_code,
+        resp_title,
+        resp_unit,
+        programme,
+        budget,
+    ) = row
+    return {
+        "indicator": indicator_id,
+        "number": number,
+        "order": order,
+        "sasaran": sasaran,
+        "name": name,
+        "unit_of_measure": uom,
+        "baseline": dec(baseline),
+        "target": dec(target),
+        "target_high": dec(target_high),
+        "quarterly_targets": [dec(q1), dec(q2), dec(q3), dec(q4)],
+        "polarity": polarity,
+        "aggregation": aggregation,
+        "deadline": iso(deadline),
+        "responsible": (
+            {"position": resp_id, "code": resp_code, "title": resp_title, "unit": resp_unit}
+            if resp_id is not None
+            else None
+        ),
+        "contributing_units": [
+            {"id": unit_id, "code": code, "name": uname}
+            for unit_id, code, uname in sorted(contributions, key=lambda c: (c[1], c[0]))
+        ],
+        "programme": programme,
+        "budget": dec(budget),
+    }
+
+
+def build_document(version: tuple, parties: list[tuple], terms: list[tuple], contrib) -> dict:
+    """The document of one version from its stored rows (tuples in the *_FIELDS order)."""
+    (
+        _id,
+        regency_id,
+        agreement_id,
+        number,
+        kind,
+        title,
+        year,
+        period_start,
+        period_end,
+        previous_hash,
+        reason,
+    ) = version
+    return {
+        "form": FORM,
+        "regency": regency_id,
+        "agreement": agreement_id,
+        "version": number,
+        "previous_version": previous_hash or None,
+        "kind": kind,
+        "title": title,
+        "year": year,
+        "period": {"start": iso(period_start), "end": iso(period_end)},
+        "amendment_reason": reason,
+        "parties": [_party(p) for p in sorted(parties, key=lambda p: p[1])],
+        "indicators": [
+            _indicator(t, contrib.get(t[0], [])) for t in sorted(terms, key=lambda t: (t[2], t[0]))
+        ],
+    }
+
+
+def load_documents(version_ids: Iterable[int]) -> dict[int, dict]:
+    """Documents of many versions from the database, four queries per 500 versions."""
+    from superteam.agreements.models import AgreementVersion, Contribution, IndicatorTerms, Party
+
+    ids = list(version_ids)
+    documents: dict[int, dict] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        parties: dict[int, list[tuple]] = defaultdict(list)
+        for row in Party.objects.filter(version_id__in=chunk).values_list(*PARTY_FIELDS):
+            parties[row[0]].append(row)
+        terms: dict[int, list[tuple]] = defaultdict(list)
+        for row in IndicatorTerms.objects.filter(version_id__in=chunk).values_list(*TERMS_FIELDS):
+            terms[row[1]].append(row)
+        contrib: dict[int, list[tuple]] = defaultdict(list)
+        for terms_id, unit_id, code, name in Contribution.objects.filter(
+            terms__version_id__in=chunk
+        ).values_list("terms_id", "unit_id", "unit_code", "unit_name"):
+            contrib[terms_id].append((unit_id, code, name))
+        for row in AgreementVersion.objects.filter(pk__in=chunk).values_list(*VERSION_FIELDS):
+            documents[row[0]] = build_document(row, parties[row[0]], terms[row[0]], contrib)
+    return documents
+
+
+def load_document(version_id: int) -> dict:
+    return load_documents([version_id])[version_id]
+
+
+def differences(old, new, path: str = "") -> list[str]:
+    """Where two documents differ, as paths with both values ("indicators[2].target")."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for key in sorted(set(old) | set(new)):
+            out += differences(old.get(key), new.get(key), f"{path}.{key}" if path else key)
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        out = []
+        for i in range(max(len(old), len(new))):
+            a = old[i] if i < len(old) else None
+            b = new[i] if i < len(new) else None
+            out += differences(a, b, f"{path}[{i + 1}]")
+        return out
+    if old != new:
+        return [
+            f"{path}: {json.dumps(old, ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}"
+        ]
+    return []
