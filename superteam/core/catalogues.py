@@ -61,6 +61,8 @@ def _extract(source: str, where: str) -> list[Message]:
     for lineno, keyword, messages, _comments in extract_python(
         io.BytesIO(source.encode()), KEYWORDS.keys(), [], options
     ):
+        if messages is None:
+            continue  # gettext(variable): nothing literal to check here
         msgid, plural, context = _normalise(keyword, messages)
         if msgid:
             found.append(Message(msgid, plural, context, f"{where}:{lineno}"))
@@ -95,8 +97,17 @@ def load_catalogue(language: str = "id") -> dict[tuple[str | None, str], object]
             if not message.id:
                 continue
             msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
-            merged[(message.context, msgid)] = message
+            key = (message.context, msgid)
+            # Django uses whichever app translates a string; an app that merely lists it
+            # (empty or fuzzy, not compiled into its .mo) must not hide that translation.
+            if key not in merged or (_usable(message) and not _usable(merged[key])):
+                merged[key] = message
     return merged
+
+
+def _usable(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return not message.fuzzy and all(s and s.strip() for s in strings)
 
 
 def placeholders(text: str) -> set[str]:
