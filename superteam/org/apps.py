@@ -11,4 +11,5 @@ class OrgConfig(AppConfig):
     nav_items = [
         NavItem(_("Organisation"), "org:tree", "org.view", order=10),
         NavItem(_("Clusters"), "org:clusters", "org.view", order=11),
+        NavItem(_("Import and export"), "org:import", "org.manage", order=12),
     ]

@@ -28,6 +28,7 @@ from superteam.org.models import (
     Unit,
     UnitKind,
 )
+from superteam.org.services import refresh_rollups
 
 TODAY_ANCHOR = datetime.date(2026, 1, 2)  # appointments are dated before the January rakor
 
@@ -464,6 +465,7 @@ def load(*, stdout, seed: int = 3510) -> Regency:
         positions = _write_positions(regency, b, units, stdout)
         _write_people(regency, b, positions, rng, stdout)
         _write_clusters(regency, units, positions)
+        refresh_rollups(regency=regency)
     return regency
 
 

@@ -569,3 +569,29 @@ class Cluster(RegencyScoped):
         if (get_language() or "id").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+
+class UnitRollup(RegencyScoped):
+    """Counts over a unit's whole subtree (people by level, sub-units by kind), refreshed in
+    bulk for a regency after imports and appointments and every half hour, so that pages
+    read one row instead of counting thousands (DESIGN.md: pages read rollups)."""
+
+    unit = models.OneToOneField(
+        Unit,
+        verbose_name=_("unit"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="rollup",
+    )
+    people = models.PositiveIntegerField(_("people"), default=0)
+    by_level = models.JSONField(_("people by level"), default=dict)
+    subunits = models.PositiveIntegerField(_("sub-units"), default=0)
+    by_kind = models.JSONField(_("units by kind"), default=dict)
+    computed_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("unit counts")
+        verbose_name_plural = _("unit counts")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)

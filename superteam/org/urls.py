@@ -12,4 +12,8 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("clusters/", views.cluster_list, name="clusters"),
     path("clusters/<int:pk>/", views.cluster_detail, name="cluster"),
+    path("workbook/", views.workbook_page, name="import"),
+    path("workbook/confirm/", views.workbook_confirm, name="import_confirm"),
+    path("workbook/template.xlsx", views.workbook_template, name="import_template"),
+    path("workbook/export.xlsx", views.workbook_export, name="export"),
 ]

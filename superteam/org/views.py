@@ -4,16 +4,26 @@ Every page runs a fixed number of queries whatever the size of the regency: the 
 read level by level by materialised path, never node by node.
 """
 
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from superteam.core.permissions import can, require
 from superteam.core.tenancy import current_regency
+from superteam.ledger.models import Entry as LedgerEntry
+from superteam.org.exchange import export_workbook, plan_import, template_workbook
+from superteam.org.forms import WorkbookUploadForm
 from superteam.org.models import (
     Assignment,
     Cluster,
@@ -22,10 +32,20 @@ from superteam.org.models import (
     PositionLevel,
     Unit,
     UnitKind,
+    UnitRollup,
 )
-from superteam.org.services import child_counts, current_holders
+from superteam.org.services import (
+    ImportRejected,
+    child_counts,
+    current_holders,
+    import_organisation,
+)
+from superteam.org.workbook import SHEETS, XLSX_CONTENT_TYPE, WorkbookRejected, read_workbook
 
 SEARCH_LIMIT = 50
+CHILDREN_PAGE = 100  # tree nodes per page: no page renders a list as long as the regency
+POSITIONS_PAGE = 50
+PROBLEMS_SHOWN = 1000
 WEEKDAY_LABELS = [
     ("mon", gettext_lazy("Monday")),
     ("tue", gettext_lazy("Tuesday")),
@@ -35,6 +55,11 @@ WEEKDAY_LABELS = [
     ("sat", gettext_lazy("Saturday")),
     ("sun", gettext_lazy("Sunday")),
 ]
+
+
+def kind_labels() -> dict[str, str]:
+    """Unit kinds by code, translated once per page (not once per unit shown)."""
+    return {code: str(label) for code, label in UnitKind.choices}
 
 
 def _regency_or_404(request):
@@ -69,27 +94,33 @@ def tree(request):
             "query": query,
             "kind": kind,
             "limit": SEARCH_LIMIT,
+            "kind_labels": kind_labels(),
         }
         if request.htmx and request.htmx.target == "search-results":
             return render(request, "org/partials/search_results.html", context)
     else:
-        context = {"query": "", "kind": ""}
-    root = Unit.objects.filter(regency=regency, parent__isnull=True).first()
-    children = (
-        list(Unit.objects.filter(parent=root, is_active=True).order_by("sort_order", "name"))
-        if root
-        else []
+        context = {"query": "", "kind": "", "kind_labels": kind_labels()}
+    root = (
+        Unit.objects.filter(regency=regency, parent__isnull=True).select_related("rollup").first()
     )
+    children, more = _children_page(root, 0) if root else ([], None)
     counts = child_counts([root, *children]) if root else {}
-    kind_totals = dict(
-        Unit.objects.filter(regency=regency, is_active=True)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-    )
+    rollup = _rollup_of(root) if root else None
+    if rollup is not None:
+        kind_totals = rollup.by_kind
+    else:
+        kind_totals = dict(
+            Unit.objects.filter(regency=regency, is_active=True)
+            .values_list("kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     context.update(
         {
             "root": root,
             "children": children,
+            "more": more,
+            "more_page": _page_of(more),
             "counts": counts,
             "kinds": [
                 (k, label, kind_totals.get(k, 0))
@@ -97,67 +128,126 @@ def tree(request):
                 if kind_totals.get(k)
             ],
             "unit_total": sum(kind_totals.values()),
+            "can_manage": can(request.actor, "org.manage", regency),
         }
     )
     return render(request, "org/tree.html", context)
 
 
+def _rollup_of(unit: Unit) -> UnitRollup | None:
+    """The unit's counted figures if it has been counted (loaded with select_related)."""
+    try:
+        return unit.rollup
+    except UnitRollup.DoesNotExist:
+        return None
+
+
+def _children_page(unit: Unit, offset: int) -> tuple[list[Unit], int | None]:
+    """One page of a unit's active children (one query); the next offset if there are more."""
+    rows = list(
+        Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name", "pk")[
+            offset : offset + CHILDREN_PAGE + 1
+        ]
+    )
+    more = offset + CHILDREN_PAGE if len(rows) > CHILDREN_PAGE else None
+    return rows[:CHILDREN_PAGE], more
+
+
+def _page_of(offset: int | None) -> int | None:
+    return offset // CHILDREN_PAGE + 1 if offset else None
+
+
 @login_required
 def unit_children(request, pk: int):
-    """HTMX: the children of one unit, as tree nodes (one query, plus one for their counts)."""
+    """HTMX: the children of one unit as tree nodes, a page at a time (one query for the
+    nodes, one for their own counts); a unit with thousands of children stays fast."""
     unit = get_object_or_404(Unit, pk=pk)
     require(request, "org.view", unit)
-    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name"))
+    try:
+        offset = max(0, int(request.GET.get("offset", 0)))
+    except ValueError:
+        offset = 0
+    children, more = _children_page(unit, offset)
+    template = "org/partials/tree_items.html" if offset else "org/partials/tree_nodes.html"
     return render(
         request,
-        "org/partials/tree_nodes.html",
-        {"nodes": children, "counts": child_counts(children)},
+        template,
+        {
+            "nodes": children,
+            "counts": child_counts(children),
+            "parent": unit,
+            "more": more,
+            "more_page": _page_of(more),
+            "kind_labels": kind_labels(),
+        },
     )
 
 
 @login_required
 def unit_detail(request, pk: int):
-    """A unit: where it sits, its positions and who holds them, its sub-units and clusters."""
-    unit = get_object_or_404(Unit.objects.select_related("parent"), pk=pk)
+    """A unit: where it sits, its positions and who holds them, its sub-units and clusters.
+    Positions and sub-units come a page at a time, so a unit of any size renders alike."""
+    unit = get_object_or_404(Unit.objects.select_related("parent", "rollup"), pk=pk)
     require(request, "org.view", unit)
     today = timezone.localdate()
     ancestors = list(Unit.objects.filter(pk__in=unit.ancestor_ids).order_by("depth"))
-    positions = list(
-        Position.objects.filter(unit=unit, is_active=True).order_by("sort_order", "title")
-    )
+    all_positions = Position.objects.filter(unit=unit, is_active=True)
+    position_page = Paginator(all_positions.order_by("sort_order", "title", "pk"), POSITIONS_PAGE)
+    position_page = position_page.get_page(request.GET.get("positions"))
+    positions = list(position_page.object_list)
     holders = current_holders(positions, today)
     rows = [{"position": p, "holders": holders.get(p.pk, [])} for p in positions]
-    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name"))
-    counts = child_counts(children)
-    subtree = Unit.objects.subtree(unit)
-    staff_by_level = dict(
+    filled = (
         Assignment.objects.current(today)
-        .filter(position__unit__in=subtree)
-        .values_list("position__level")
-        .annotate(n=Count("id"))
+        .filter(position__unit=unit, position__is_active=True)
+        .values("position_id")
+        .distinct()
+        .count()
     )
+    children_page = Paginator(
+        Unit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name", "pk"),
+        CHILDREN_PAGE,
+    ).get_page(request.GET.get("sub"))
+    children = list(children_page.object_list)
+    counts = child_counts(children)
+    rollup = _rollup_of(unit)
+    if rollup is not None:
+        staff_by_level, subunit_total = rollup.by_level, rollup.subunits
+    else:  # a unit added since the last count: count it now (it is small)
+        subtree = Unit.objects.subtree(unit)
+        staff_by_level = dict(
+            Assignment.objects.current(today)
+            .filter(position__unit__in=subtree, position__is_active=True)
+            .values_list("position__level")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        subunit_total = subtree.filter(is_active=True).exclude(pk=unit.pk).count()
     clusters = list(unit.clusters.select_related("lead_unit").order_by("sort_order"))
-    led = list(Cluster.objects.filter(lead_unit=unit))
     level_labels = dict(PositionLevel.choices)
     chart = [
         (str(level_labels[level]), staff_by_level[level])
         for level in level_labels
         if staff_by_level.get(level)
     ]
-    filled = sum(1 for r in rows if r["holders"])
     context = {
         "unit": unit,
         "ancestors": ancestors,
         "rows": rows,
+        "position_page": position_page,
         "filled": filled,
         "children": children,
+        "children_page": children_page,
         "counts": counts,
         "clusters": clusters,
-        "led_clusters": led,
         "people_total": sum(staff_by_level.values()),
         "staff_chart": chart,
-        "subunit_total": subtree.count() - 1,
+        "subunit_total": subunit_total,
+        "counted_at": rollup.computed_at if rollup else None,
         "weekday_labels": WEEKDAY_LABELS,
+        "kind_labels": kind_labels(),
+        "level_labels": {code: str(label) for code, label in PositionLevel.choices},
+        "can_manage": can(request.actor, "org.manage", unit),
     }
     return render(request, "org/unit_detail.html", context)
 
@@ -250,3 +340,153 @@ def cluster_detail(request, pk: int):
         "chart": [(label, len(units)) for label, units in sorted(groups.items())],
     }
     return render(request, "org/cluster_detail.html", context)
+
+
+# --- Import and export of the organisation workbook (admins) -------------------------------
+
+PENDING_KEY = "org_import"
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _discard_pending(request) -> None:
+    pending = request.session.pop(PENDING_KEY, None)
+    if pending:
+        storages["private"].delete(pending["name"])
+
+
+@login_required
+def workbook_page(request):
+    """Import and export: download the template or an export, upload a workbook to check."""
+    regency = _regency_or_404(request)
+    require(request, "org.manage", regency)
+    form = WorkbookUploadForm()
+    if request.method == "POST":
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["workbook"]
+            try:
+                plan = plan_import(regency=regency, read=read_workbook(form.content))
+            except WorkbookRejected as exc:
+                form.add_error("workbook", str(exc))
+            else:
+                return _preview(request, regency, plan, form.content, upload.name)
+    history = [
+        {
+            "at": e.created_at,
+            "by": e.actor,
+            "file": e.payload.get("file", ""),
+            "added": sum(c.get("created", 0) for c in e.payload.get("counts", {}).values()),
+            "changed": sum(c.get("updated", 0) for c in e.payload.get("counts", {}).values()),
+        }
+        for e in LedgerEntry.objects.filter(regency=regency, kind="org.imported")
+        .select_related("actor")
+        .order_by("-seq")[:5]
+    ]
+    return render(request, "org/workbook.html", {"form": form, "history": history})
+
+
+def _preview(request, regency, plan, content: bytes, filename: str, status: int = 200):
+    """What the import would do (counts per sheet), or every bad row; kept until confirmed."""
+    _discard_pending(request)
+    token = ""
+    if plan.ok and plan.changes:
+        token = uuid.uuid4().hex
+        name = storages["private"].save(
+            f"org-imports/{regency.pk}/{token}.xlsx", ContentFile(content)
+        )
+        request.session[PENDING_KEY] = {
+            "token": token,
+            "name": name,
+            "file": filename[:200],
+            "regency": regency.pk,
+        }
+    sheets = {s.key: s for s in SHEETS}
+    problems = plan.sorted_problems()
+    context = {
+        "plan": plan,
+        "token": token,
+        "filename": filename,
+        "rows": [(sheets[key].title, counts) for key, counts in plan.counts.items()],
+        "missing": [sheets[key].title for key in plan.missing_sheets],
+        "problems": problems[:PROBLEMS_SHOWN],
+        "problem_total": len(problems),
+        "bad_rows": len({(p.sheet, p.row) for p in problems}),
+    }
+    return render(request, "org/workbook_preview.html", context, status=status)
+
+
+@login_required
+@require_POST
+def workbook_confirm(request):
+    """Import the workbook checked in the preview: every row or, if anything is wrong, none."""
+    regency = _regency_or_404(request)
+    require(request, "org.manage", regency)
+    pending = request.session.get(PENDING_KEY)
+    if (
+        not pending
+        or pending.get("token") != request.POST.get("token")
+        or pending.get("regency") != regency.pk
+    ):
+        messages.error(request, _("That upload is no longer waiting; upload the workbook again."))
+        return redirect("org:import")
+    if "cancel" in request.POST:
+        _discard_pending(request)
+        messages.info(request, _("Import cancelled; nothing was changed."))
+        return redirect("org:import")
+    storage = storages["private"]
+    try:
+        with storage.open(pending["name"], "rb") as fh:
+            content = fh.read()
+    except FileNotFoundError:
+        request.session.pop(PENDING_KEY, None)
+        messages.error(request, _("That upload is no longer waiting; upload the workbook again."))
+        return redirect("org:import")
+    try:
+        plan = import_organisation(
+            regency=regency, data=content, actor=request.user, filename=pending["file"]
+        )
+    except ImportRejected as exc:
+        # The organisation changed since the preview and a row no longer fits.
+        return _preview(request, regency, exc.plan, content, pending["file"], status=409)
+    _discard_pending(request)
+    c = plan.counts
+    messages.success(
+        request,
+        _(
+            "Imported: %(units)s units, %(positions)s positions, %(people)s people and "
+            "%(assignments)s assignments added or changed."
+        )
+        % {key: c[key].created + c[key].updated for key in c},
+    )
+    return redirect("org:import")
+
+
+@login_required
+def workbook_template(request):
+    """The empty workbook with instructions, in the user's language."""
+    regency = _regency_or_404(request)
+    require(request, "org.manage", regency)
+    language = translation.get_language()
+    return _download(
+        template_workbook(language=language),
+        _("organisation-template") + ".xlsx",
+    )
+
+
+@login_required
+def workbook_export(request):
+    """The whole organisation of the regency as a workbook (imports back unchanged)."""
+    regency = _regency_or_404(request)
+    require(request, "org.manage", regency)
+    language = translation.get_language()
+    stamp = timezone.localdate().isoformat()
+    return _download(
+        export_workbook(regency=regency, language=language),
+        f"{_('organisation')}-{regency.slug}-{stamp}.xlsx",
+    )
