@@ -28,6 +28,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/tokens/", include("superteam.api.urls")),
     path("org/", include("superteam.org.urls")),
     path("ledger/", include("superteam.ledger.urls")),
     path("agreements/", include("superteam.agreements.urls")),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("reports/", include("superteam.reports.urls")),
     path("scoring/", include("superteam.scoring.urls")),
     path("api/", api.urls),
+    path("sitemap.xml", include("superteam.news.sitemaps")),  # the public portal's sitemap
     path("admin/", admin.site.urls),
 ]
 

@@ -3,8 +3,10 @@
 Each app contributes a ``router`` from its own ``api.py``.
 """
 
+from django.urls import path
 from ninja import NinjaAPI
 
+from superteam.api import views
 from superteam.api.auth import DEFAULT_AUTH
 
 api = NinjaAPI(
@@ -35,3 +37,10 @@ api.add_router("/innovations/", innovations_router, tags=["innovations"])
 api.add_router("/reports/", reports_router, tags=["reports"])
 api.add_router("/scoring/", scoring_router, tags=["scoring"])
 api.add_router("/news/", news_router, tags=["news"])
+
+# The token page for people (mounted at /accounts/tokens/ by superteam/urls.py).
+app_name = "tokens"
+urlpatterns = [
+    path("", views.tokens, name="list"),
+    path("<int:pk>/revoke/", views.revoke, name="revoke"),
+]
