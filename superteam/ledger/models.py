@@ -3,6 +3,8 @@
 hash_n = SHA-256(hash_{n-1} ‖ RFC 8785 canonical JSON of entry n); see services.py.
 """
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from superteam.core.models import RegencyScoped
 
 GENESIS_HASH = "0" * 64
+
+
+class CanonicalJSONEncoder(json.JSONEncoder):
+    """Stores payloads as compact JSON with sorted keys: for the values record() writes this
+    is already their RFC 8785 form, so verification can hash the stored text as it is."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        super().__init__(**kwargs)
 
 
 class Entry(RegencyScoped):
@@ -27,7 +38,7 @@ class Entry(RegencyScoped):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    payload = models.JSONField(_("details"), default=dict)
+    payload = models.JSONField(_("details"), default=dict, encoder=CanonicalJSONEncoder)
     created_at = models.DateTimeField(_("time"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
