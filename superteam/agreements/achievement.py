@@ -47,18 +47,24 @@ def capaian(
     target: Decimal | None,
     target_high: Decimal | None = None,
 ) -> Decimal | None:
-    """Achievement in percent (two decimals), never below zero; None when it cannot be
-    computed (no value yet, or a zero target that the formula cannot divide by)."""
+    """Achievement in percent (two decimals), never below zero; None without a value.
+
+    A zero target cannot divide: for "lower is better" (e.g. zero maternal deaths) it is
+    met (100) only by a value of zero or less, else 0; for "higher is better" any value
+    of zero or more meets it."""
     if realised is None or target is None:
         return None
     if polarity == HIGHER:
         if target == 0:
-            return None
-        result = realised / target * HUNDRED
+            result = HUNDRED if realised >= 0 else Decimal(0)
+        else:
+            result = realised / target * HUNDRED
     elif polarity == LOWER:
+        # "Zero deaths": a zero target is met only by zero (or less); anything above fails.
         if target == 0:
-            return None
-        result = (1 + (1 - realised / target)) * HUNDRED
+            result = HUNDRED if realised <= 0 else Decimal(0)
+        else:
+            result = (1 + (1 - realised / target)) * HUNDRED
     elif polarity == RANGE:
         low, high = target, target_high if target_high is not None else target
         if low > high:
@@ -66,13 +72,9 @@ def capaian(
         if low <= realised <= high:
             result = HUNDRED
         elif realised < low:
-            if low == 0:
-                return None
-            result = realised / low * HUNDRED
+            result = realised / low * HUNDRED if low > 0 else Decimal(0)
         else:
-            if high == 0:
-                return None
-            result = (1 + (1 - realised / high)) * HUNDRED
+            result = (1 + (1 - realised / high)) * HUNDRED if high != 0 else Decimal(0)
     else:
         raise ValueError(f"Unknown polarity {polarity!r}.")
     return _round(max(result, Decimal(0)))

@@ -1,0 +1,371 @@
+"""Verifying agreement versions: is the document unchanged, is every signature valid?
+
+Everything is recomputed from the stored rows, in bulk (a handful of queries per 500
+versions): the document is rebuilt from its fields and hashed; each signature is checked
+with Ed25519 against the rebuilt document id, with the key that was valid when it was
+made; and each signature and the document id are compared with what the ledger recorded
+when they were made, so a row rewritten behind the application's back is named.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from superteam.agreements import canonical, signing
+from superteam.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    KeyOrigin,
+    Signature,
+    VersionStatus,
+)
+from superteam.ledger.models import Entry
+from superteam.ledger.services import jsonable
+
+VALID, INCOMPLETE, INVALID = "valid", "incomplete", "invalid"
+
+MESSAGES = {
+    "document_changed": gettext_noop(
+        "The document was changed after it was sent for signing: its content no longer gives the document id that was signed."
+    ),
+    "document_id_changed": gettext_noop(
+        "The stored document id differs from the one recorded in the ledger when the version was sent for signing."
+    ),
+    "not_in_ledger_version": gettext_noop(
+        "The ledger has no record of this version being sent for signing."
+    ),
+    "marked_signed_incomplete": gettext_noop(
+        "The version is marked as signed, but not every party has signed it."
+    ),
+    "wrong_party": gettext_noop(
+        "The signature is attached to a party or position it was not made for."
+    ),
+    "other_document": gettext_noop("The signature was made over another document id."),
+    "key_altered": gettext_noop("The signing key's public key was changed."),
+    "key_not_signers": gettext_noop("The key belongs to someone other than the signer."),
+    "key_not_valid_then": gettext_noop("The key was not valid at the time of signing."),
+    "signature_invalid": gettext_noop(
+        "The signature does not verify with the signer's public key."
+    ),
+    "not_in_ledger": gettext_noop("The ledger has no record of this signature."),
+    "ledger_mismatch": gettext_noop(
+        "The signature differs from what the ledger recorded when it was made: %(fields)s."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failure, translated when shown (so a page can show it in both languages)."""
+
+    code: str
+    params: tuple = ()
+
+    @property
+    def text(self) -> str:
+        message = _(MESSAGES[self.code])
+        return message % dict(self.params) if self.params else message
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class SignatureCheck:
+    signature_id: int
+    party_order: int
+    position_title: str
+    unit_name: str
+    signer_name: str
+    signed_at: datetime.datetime
+    acting: bool
+    fingerprint: str
+    demo_key: bool
+    ledger_seq: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def short_fingerprint(self) -> str:
+        head = self.fingerprint[:16].upper()
+        return " ".join(head[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass
+class VersionCheck:
+    version_id: int
+    agreement_id: int
+    number: int
+    title: str
+    year: int
+    status: str
+    short_code: str | None
+    stored_hash: str
+    computed_hash: str
+    in_force: bool
+    parties: list[dict] = field(default_factory=list)
+    signatures: list[SignatureCheck] = field(default_factory=list)
+    unsigned: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return self.stored_hash == self.computed_hash
+
+    @property
+    def signatures_ok(self) -> bool:
+        return all(s.ok for s in self.signatures)
+
+    @property
+    def verdict(self) -> str:
+        if self.problems or not self.signatures_ok:
+            return INVALID
+        if self.unsigned:
+            return INCOMPLETE
+        return VALID
+
+    @property
+    def demo(self) -> bool:
+        return any(s.demo_key for s in self.signatures)
+
+    def failures(self) -> list[str]:
+        """Every failure in words (current language), for commands and logs."""
+        out = [p.text for p in self.problems]
+        out += [f"  · {c}" for c in self.changes]
+        for s in self.signatures:
+            for p in s.problems:
+                out.append(
+                    _("Signature of %(name)s (%(position)s): %(problem)s")
+                    % {"name": s.signer_name, "position": s.position_title, "problem": p.text}
+                )
+        return out
+
+
+SIGNATURE_LEDGER_FIELDS = (
+    "party",
+    "position",
+    "signer",
+    "signer_name",
+    "acting",
+    "key",
+    "document_hash",
+    "signature",
+    "signed_at",
+)
+
+
+def verify_versions(version_ids: Iterable[int]) -> dict[int, VersionCheck]:
+    """Check many versions (drafts are skipped); a few queries per 500 versions."""
+    ids = list(version_ids)
+    results: dict[int, VersionCheck] = {}
+    for start in range(0, len(ids), canonical.BATCH):
+        results.update(_verify_chunk(ids[start : start + canonical.BATCH]))
+    return results
+
+
+def verify_version(version: AgreementVersion) -> VersionCheck | None:
+    return verify_versions([version.pk]).get(version.pk)
+
+
+def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
+    meta = {
+        row[0]: row
+        for row in AgreementVersion.objects.filter(pk__in=chunk)
+        .exclude(status=VersionStatus.DRAFT)
+        .values_list(
+            "id",
+            "agreement_id",
+            "number",
+            "title",
+            "year",
+            "status",
+            "short_code",
+            "document_hash",
+        )
+    }
+    if not meta:
+        return {}
+    ids = list(meta)
+    documents = canonical.load_documents(ids)
+    in_force = set(
+        Agreement.objects.filter(active_version_id__in=ids).values_list(
+            "active_version_id", flat=True
+        )
+    )
+    circulated = dict(
+        Entry.objects.filter(
+            subject_type="agreements.agreementversion",
+            subject_id__in=[str(i) for i in ids],
+            kind="agreements.circulated",
+        ).values_list("subject_id", "payload__document_hash")
+    )
+    signatures = defaultdict(list)
+    for row in Signature.objects.filter(version_id__in=ids).values_list(
+        "id",
+        "version_id",
+        "party_id",
+        "party__version_id",
+        "party__position_id",
+        "party__order",
+        "position_id",
+        "signer_id",
+        "signer_name",
+        "acting",
+        "document_hash",
+        "signature",
+        "signed_at",
+        "key__person_id",
+        "key__public_key",
+        "key__fingerprint",
+        "key__created_at",
+        "key__revoked_at",
+        "key__origin",
+    ):
+        signatures[row[1]].append(row)
+    sig_ids = [str(row[0]) for rows in signatures.values() for row in rows]
+    ledger = {
+        subject_id: (seq, payload)
+        for subject_id, seq, payload in Entry.objects.filter(
+            subject_type="agreements.signature", subject_id__in=sig_ids, kind="agreements.signed"
+        ).values_list("subject_id", "seq", "payload")
+    }
+    results = {}
+    for vid, (_id, agreement_id, number, title, year, status, code, stored) in meta.items():
+        document = documents[vid]
+        unchanged, computed = canonical.matches(document, stored)
+        parties = {p["order"]: p for p in document["parties"]}
+        check = VersionCheck(
+            version_id=vid,
+            agreement_id=agreement_id,
+            number=number,
+            title=title,
+            year=year,
+            status=status,
+            short_code=code,
+            stored_hash=stored,
+            computed_hash=computed,
+            in_force=vid in in_force,
+            parties=document["parties"],
+        )
+        if not unchanged:
+            check.problems.append(Problem("document_changed"))
+            check.changes = _changes_since_circulation(vid, document)
+        recorded_hash = circulated.get(str(vid))
+        if recorded_hash is None:
+            check.problems.append(Problem("not_in_ledger_version"))
+        elif recorded_hash != stored:
+            check.problems.append(Problem("document_id_changed"))
+        signed_orders = set()
+        for row in signatures.get(vid, []):
+            sc = _check_signature(row, parties, stored, computed, ledger)
+            signed_orders.add(sc.party_order)
+            check.signatures.append(sc)
+        check.signatures.sort(key=lambda s: s.party_order)
+        check.unsigned = [p for order, p in sorted(parties.items()) if order not in signed_orders]
+        if check.unsigned and (status == VersionStatus.SIGNED or check.in_force):
+            check.problems.append(Problem("marked_signed_incomplete"))
+        results[vid] = check
+    return results
+
+
+def _check_signature(row, parties, stored, computed, ledger) -> SignatureCheck:
+    (
+        sig_id,
+        version_id,
+        party_id,
+        party_version_id,
+        party_position_id,
+        party_order,
+        position_id,
+        signer_id,
+        signer_name,
+        acting,
+        doc_hash,
+        raw_signature,
+        signed_at,
+        key_person_id,
+        public_key,
+        fingerprint,
+        key_created,
+        key_revoked,
+        origin,
+    ) = row
+    party = parties.get(party_order) or {}
+    sc = SignatureCheck(
+        signature_id=sig_id,
+        party_order=party_order,
+        position_title=party.get("position", {}).get("title", ""),
+        unit_name=party.get("unit", {}).get("name", ""),
+        signer_name=signer_name,
+        signed_at=signed_at,
+        acting=acting,
+        fingerprint=fingerprint,
+        demo_key=origin == KeyOrigin.DEMO,
+    )
+    if (
+        party_version_id != version_id
+        or position_id != party_position_id
+        or party.get("position", {}).get("id") != position_id
+    ):
+        sc.problems.append(Problem("wrong_party"))
+    if doc_hash != stored or doc_hash != computed:
+        sc.problems.append(Problem("other_document"))
+    try:
+        public = signing.unb64(public_key)
+        raw = signing.unb64(raw_signature)
+    except ValueError:
+        public, raw = b"", b""
+    if signing.fingerprint(public) != fingerprint:
+        sc.problems.append(Problem("key_altered"))
+    if key_person_id != signer_id:
+        sc.problems.append(Problem("key_not_signers"))
+    if not (key_created <= signed_at and (key_revoked is None or signed_at < key_revoked)):
+        sc.problems.append(Problem("key_not_valid_then"))
+    if not signing.verify(public, raw, bytes.fromhex(computed)):
+        sc.problems.append(Problem("signature_invalid"))
+    recorded = ledger.get(str(sig_id))
+    if recorded is None:
+        sc.problems.append(Problem("not_in_ledger"))
+    else:
+        sc.ledger_seq, payload = recorded
+        now = {
+            "party": party_id,
+            "position": position_id,
+            "signer": signer_id,
+            "signer_name": signer_name,
+            "acting": acting,
+            "key": fingerprint,
+            "document_hash": doc_hash,
+            "signature": raw_signature,
+            "signed_at": jsonable(signed_at),
+        }
+        differing = [k for k in SIGNATURE_LEDGER_FIELDS if payload.get(k) != now[k]]
+        if differing:
+            sc.problems.append(Problem("ledger_mismatch", (("fields", ", ".join(differing)),)))
+    return sc
+
+
+def _changes_since_circulation(version_id: int, document: dict) -> list[str]:
+    """Name what changed: the document as recorded in the ledger against the one rebuilt."""
+    payload = (
+        Entry.objects.filter(
+            subject_type="agreements.agreementversion",
+            subject_id=str(version_id),
+            kind="agreements.circulated",
+        )
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if not payload or "document" not in payload:
+        return []
+    return canonical.differences(payload["document"], document)
