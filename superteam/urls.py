@@ -37,6 +37,7 @@ urlpatterns = [
     path("reports/", include("superteam.reports.urls")),
     path("scoring/", include("superteam.scoring.urls")),
     path("api/", api.urls),
+    path("sitemap.xml", include("superteam.news.sitemaps")),  # the public portal's sitemap
     path("admin/", admin.site.urls),
 ]
 
