@@ -1,5 +1,347 @@
-"""API endpoints of the reports app (mounted under /api/reports/ in superteam/api/urls.py)."""
+"""Reports API under /api/reports/: submit one report (multipart), a batch, read a
+report's status. The same idempotency rules as the web form: a resend with the same
+``idempotency_key`` and content answers 200 with the stored report, other content 409.
+"""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from superteam.core.permissions import can
+from superteam.org.models import Unit
+from superteam.reports import links
+from superteam.reports.compliance import compliance_rate
+from superteam.reports.forms import ReportForm
+from superteam.reports.models import Channel, Photo, PhotoStatus, Report
+from superteam.reports.photos import check_uploads
+from superteam.reports.services import (
+    IdempotencyConflict,
+    SubmissionError,
+    regency_today,
+    submit_report,
+)
 
 router = Router()
+MAX_BATCH = 50
+
+
+class ReportIn(Schema):
+    """The fields of a report (multipart form fields). Dates are ISO 8601."""
+
+    idempotency_key: str
+    title: str
+    narrative: str
+    date: str
+    position: int | None = None
+    unit: int | None = None
+    location_name: str = ""
+    latitude: str | None = None
+    longitude: str | None = None
+    photos_expected: int | None = None
+    client_created_at: str | None = None
+    innovations: list[int] = []
+    decisions: list[int] = []
+    queued: bool = False
+
+
+class PhotoOut(Schema):
+    slot: int
+    status: str
+    thumbnail_url: str | None
+    display_url: str | None
+
+
+class VerificationOut(Schema):
+    decision: str
+    comment: str
+    at: datetime.datetime | None
+
+
+class ReportOut(Schema):
+    id: int
+    url: str
+    idempotency_key: str
+    content_hash: str
+    unit_id: int
+    date: datetime.date
+    title: str
+    status: str
+    status_label: str
+    photos_expected: int
+    photos_missing: int
+    flagged_photos: int
+    photos: list[PhotoOut]
+    verification: VerificationOut | None
+    created: bool = False
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class ConflictOut(ErrorOut):
+    report_id: int | None = None
+
+
+class BatchItemOut(Schema):
+    index: int
+    status: int
+    report: ReportOut | None = None
+    detail: str | None = None
+    errors: dict[str, list[str]] = {}
+
+
+class BatchOut(Schema):
+    results: list[BatchItemOut]
+
+
+class PingOut(Schema):
+    ok: bool
+    person_id: int
+    time: datetime.datetime
+
+
+class ComplianceOut(Schema):
+    unit_id: int
+    start: datetime.date
+    end: datetime.date
+    rate: float | None
+
+
+def report_out(report: Report, *, created: bool = False) -> dict:
+    photos = getattr(report, "api_photos", None)
+    if photos is None:
+        photos = list(report.photos.order_by("slot"))
+    ready = PhotoStatus.READY
+    return {
+        "id": report.pk,
+        "url": reverse("reports:detail", args=[report.pk]),
+        "idempotency_key": report.idempotency_key,
+        "content_hash": report.content_hash,
+        "unit_id": report.unit_id,
+        "date": report.date,
+        "title": report.title,
+        "status": report.status,
+        "status_label": str(report.get_status_display()),
+        "photos_expected": report.photos_expected,
+        "photos_missing": sum(1 for p in photos if p.status == PhotoStatus.MISSING),
+        "flagged_photos": report.flagged_photos,
+        "photos": [
+            {
+                "slot": p.slot,
+                "status": p.status,
+                "thumbnail_url": p.thumbnail.url if p.status == ready and p.thumbnail else None,
+                "display_url": p.display.url if p.status == ready and p.display else None,
+            }
+            for p in photos
+        ],
+        "verification": (
+            {
+                "decision": report.status,
+                "comment": report.verification_comment,
+                "at": report.verified_at,
+            }
+            if report.verified_at
+            else None
+        ),
+        "created": created,
+    }
+
+
+def _field_errors(form) -> dict[str, list[str]]:
+    return {k: [str(e) for e in v] for k, v in form.errors.items()}
+
+
+def _submit_one(
+    request, fields: QueryDict | dict, files: list, *, channel: str
+) -> tuple[int, dict]:
+    """Validate and submit one report; (status, body) as the API answers it."""
+    data = fields.copy() if isinstance(fields, QueryDict) else QueryDict(mutable=True)
+    if not isinstance(fields, QueryDict):
+        for key, value in fields.items():
+            if isinstance(value, list):
+                data.setlist(key, [str(v) for v in value])
+            elif value is not None:
+                data[key] = str(value)
+    positions = request.actor.positions
+    if not data.get("position") and len(positions) == 1:
+        data["position"] = str(positions[0].pk)
+    if not positions:
+        return 403, {"detail": _("You hold no position today, so you cannot report.")}
+    form = ReportForm(data, actor=request.actor)
+    photos, photo_errors = check_uploads(files)
+    if not form.is_valid() or photo_errors:
+        errors = _field_errors(form) if form.is_bound and not form.is_valid() else {}
+        if photo_errors:
+            errors["photos"] = photo_errors
+        first = photo_errors[0] if photo_errors else _("Some fields need attention.")
+        return 400, {"detail": first, "errors": errors}
+    report_data = form.to_data()
+    wanted_innovations = set(data.getlist("innovations"))
+    wanted_decisions = set(data.getlist("decisions"))
+    if wanted_innovations:
+        report_data.innovations = [
+            i for i in links.innovations_for([report_data.unit]) if str(i.pk) in wanted_innovations
+        ]
+    if wanted_decisions:
+        report_data.decisions = [
+            d for d in links.decisions_for([report_data.unit]) if str(d.pk) in wanted_decisions
+        ]
+    if data.get("queued") in ("1", "true", "True"):
+        channel = Channel.OFFLINE
+    try:
+        result = submit_report(
+            author=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            data=report_data,
+            photos=photos,
+            channel=channel,
+        )
+    except IdempotencyConflict as exc:
+        body = {"detail": exc.message}
+        if exc.report.author_id == request.user.pk:
+            body["report_id"] = exc.report.pk
+        return 409, body
+    except SubmissionError as exc:
+        return exc.status, {
+            "detail": exc.message,
+            "errors": {k: [str(e) for e in v] for k, v in exc.errors.items()},
+        }
+    return (201 if result.created else 200), report_out(result.report, created=result.created)
+
+
+@router.post(
+    "/",
+    response={201: ReportOut, 200: ReportOut, 400: ErrorOut, 403: ErrorOut, 409: ConflictOut},
+    url_name="reports_submit",
+    summary="Submit a daily report with photos",
+)
+def submit(
+    request,
+    payload: Form[ReportIn],
+    photos: File[list[UploadedFile]] = None,
+):
+    """Multipart form: the report's fields and up to six ``photos`` (JPEG, PNG, WebP,
+    HEIC). 201: stored. 200: this key was stored before with the same content (photos
+    missing then are added now). 409: this key was used for other content. 400: a field
+    or a photo was refused; nothing was stored. 422: the request itself is malformed
+    (a required field is absent or of the wrong type)."""
+    # A device token is the API; the signed-in browser (the form's script) is the web form.
+    channel = Channel.API if "Authorization" in request.headers else Channel.WEB
+    return Status(
+        *_submit_one(request, request.POST, request.FILES.getlist("photos"), channel=channel)
+    )
+
+
+@router.post(
+    "/batch",
+    response={200: BatchOut, 400: ErrorOut},
+    url_name="reports_batch",
+    summary="Submit many reports at once",
+)
+def batch(request, reports: Form[str]):
+    """Multipart form: ``reports`` is a JSON array of report objects (the fields of
+    the single submission, plus ``photos``: the names of file fields of this request
+    holding that report's photos). Each report is stored in its own transaction and
+    answered with its own status (201, 200, 400, 403 or 409), in order."""
+    try:
+        items = json.loads(reports)
+    except ValueError:
+        return Status(400, {"detail": _("“reports” must be a JSON array of reports.")})
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return Status(400, {"detail": _("“reports” must be a JSON array of reports.")})
+    if len(items) > MAX_BATCH:
+        return Status(
+            400, {"detail": _("At most %(count)s reports per batch.") % {"count": MAX_BATCH}}
+        )
+    results = []
+    for index, item in enumerate(items):
+        names = item.pop("photos", []) or []
+        files = [f for name in names for f in request.FILES.getlist(str(name))]
+        missing = [n for n in names if str(n) not in request.FILES]
+        if missing:
+            status, body = (
+                400,
+                {
+                    "detail": _("Photo fields not found in the request: %(names)s")
+                    % {"names": ", ".join(map(str, missing))}
+                },
+            )
+        else:
+            status, body = _submit_one(request, item, files, channel=Channel.BATCH)
+        row = {"index": index, "status": status}
+        if status in (200, 201):
+            row["report"] = body
+        else:
+            row["detail"], row["errors"] = body.get("detail"), body.get("errors", {})
+        results.append(row)
+    return Status(200, {"results": results})
+
+
+def _readable(request, report: Report) -> Report:
+    if not can(request.actor, "reports.view", report):
+        raise HttpError(404, _("No such report."))
+    return report
+
+
+def _with_photos(qs):
+    return qs.select_related("unit").prefetch_related(
+        Prefetch("photos", queryset=Photo.objects.order_by("slot"), to_attr="api_photos")
+    )
+
+
+@router.get("/by-key/{key}", response={200: ReportOut}, url_name="reports_by_key")
+def by_key(request, key: str):
+    """The report sent with this submission key (for a phone checking its queue)."""
+    regency_ids = request.actor.regency_ids
+    report = _with_photos(
+        Report.objects.filter(regency_id__in=regency_ids, idempotency_key=key)
+    ).first()
+    if report is None:
+        raise HttpError(404, _("No such report."))
+    return report_out(_readable(request, report))
+
+
+@router.get("/{int:report_id}", response={200: ReportOut}, url_name="reports_detail")
+def detail(request, report_id: int):
+    """A report's status, photos (derivative URLs only) and the verifier's decision."""
+    report = get_object_or_404(_with_photos(Report.objects.all()), pk=report_id)
+    return report_out(_readable(request, report))
+
+
+@router.post("/ping", response={200: PingOut}, url_name="reports_ping")
+def ping(request):
+    """Authenticated no-op: lets a device check its token and connection (stores nothing)."""
+    from django.utils import timezone
+
+    return {"ok": True, "person_id": request.user.pk, "time": timezone.now()}
+
+
+@router.get("/compliance", response={200: ComplianceOut}, url_name="reports_compliance")
+def compliance(
+    request, unit: int, start: datetime.date | None = None, end: datetime.date | None = None
+):
+    """Compliance (%) of a unit over a range (default: the last 28 days), from rollups."""
+    target = get_object_or_404(Unit.objects.select_related("regency"), pk=unit)
+    if not can(request.actor, "reports.oversee", target):
+        raise HttpError(403, _("You may not see this unit's compliance."))
+    end = end or regency_today(target.regency)
+    start = start or end - datetime.timedelta(days=27)
+    rate = compliance_rate(unit=target, start=start, end=end)
+    return {
+        "unit_id": target.pk,
+        "start": start,
+        "end": end,
+        "rate": float(rate) if rate is not None else None,
+    }

@@ -1,0 +1,99 @@
+/* SuperTeam reports: the offline queue, shared by the page and the service worker.
+ * Each queued report is one IndexedDB record: the form fields (photos as Blobs), the
+ * address to send it to and the CSRF token of the page it came from. Sending is
+ * idempotent on the server (the submission key), so a record is removed only after the
+ * server answered; a resend after a lost answer returns the stored report. */
+(function (root) {
+  "use strict";
+  var DB = "superteam-reports", STORE = "queue";
+
+  function open() {
+    return new Promise(function (resolve, reject) {
+      var req = root.indexedDB.open(DB, 1);
+      req.onupgradeneeded = function () {
+        req.result.createObjectStore(STORE, { keyPath: "key" });
+      };
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { reject(req.error); };
+    });
+  }
+
+  function run(mode, fn) {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode), result;
+        tx.oncomplete = function () { db.close(); resolve(result); };
+        tx.onerror = function () { db.close(); reject(tx.error); };
+        result = fn(tx.objectStore(STORE));
+      });
+    });
+  }
+
+  function all() {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var req = db.transaction(STORE).objectStore(STORE).getAll();
+        req.onsuccess = function () { db.close(); resolve(req.result || []); };
+        req.onerror = function () { db.close(); reject(req.error); };
+      });
+    });
+  }
+
+  function put(entry) { return run("readwrite", function (s) { s.put(entry); }); }
+  function remove(key) { return run("readwrite", function (s) { s.delete(key); }); }
+
+  function toFormData(entry) {
+    var data = new FormData();
+    entry.fields.forEach(function (f) {
+      if (f[1] instanceof Blob) data.append(f[0], f[1], f[2] || "photo.jpg");
+      else data.append(f[0], f[1]);
+    });
+    return data;
+  }
+
+  function send(entry) {
+    return fetch(entry.url, {
+      method: "POST",
+      body: toFormData(entry),
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": entry.csrf, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { status: response.status, body: body };
+      });
+    });
+  }
+
+  var flushing = null;
+
+  /* Send every waiting record; stop at the first network failure (still offline).
+   * Resolves to {sent: [...], failed: [...], waiting: n}. */
+  function flush() {
+    if (flushing) return flushing;
+    var outcome = { sent: [], failed: [], waiting: 0 };
+    flushing = all().then(function (entries) {
+      var pending = entries.filter(function (e) { return !e.error; });
+      outcome.waiting = pending.length;
+      return pending.reduce(function (chain, entry) {
+        return chain.then(function (online) {
+          if (!online) return false;
+          return send(entry).then(function (answer) {
+            if (answer.status === 200 || answer.status === 201) {
+              outcome.sent.push({ title: entry.title, url: answer.body.url });
+              outcome.waiting -= 1;
+              return remove(entry.key).then(function () { return true; });
+            }
+            if (answer.status >= 500) return false;  // the server is struggling: later
+            entry.error = (answer.body && answer.body.detail) || ("HTTP " + answer.status);
+            outcome.failed.push(entry);
+            outcome.waiting -= 1;
+            return put(entry).then(function () { return true; });
+          }, function () { return false; });
+        });
+      }, Promise.resolve(true));
+    }).then(function () { return outcome; }, function () { return outcome; });
+    return flushing.then(function (result) { flushing = null; return result; });
+  }
+
+  root.ReportQueue = { all: all, put: put, remove: remove, send: send, flush: flush };
+})(typeof self !== "undefined" ? self : this);

@@ -1,0 +1,207 @@
+/* SuperTeam reports: the phone form. Without this script the form posts normally.
+ * With it: a draft is kept in localStorage, the report is sent in the background, and
+ * when the phone is offline it waits in the queue (queue.js, IndexedDB) and is sent as
+ * soon as the connection returns (this page's "online" event, or the service worker's
+ * background sync). Every report carries its own submission key, so resending is safe. */
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  if (!form || !window.fetch || !window.indexedDB || !window.FormData || !window.ReportQueue) return;
+  var text = form.dataset;
+  var DRAFT = "superteam-report-draft:" + (text.user || "");
+  var KEPT = ["idempotency_key", "position", "unit", "date", "title", "narrative", "location_name", "latitude", "longitude"];
+  var statusBox = document.getElementById("report-status");
+  var queueBox = document.getElementById("report-queue");
+  var draftNote = document.getElementById("draft-note");
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function field(name) { return form.elements.namedItem(name); }
+
+  function say(message, tone) {
+    statusBox.textContent = message;
+    statusBox.className = "report-status " + (tone || "info");
+    statusBox.hidden = !message;
+  }
+
+  function saveDraft() {
+    var draft = {};
+    KEPT.forEach(function (name) { var el = field(name); if (el) draft[name] = el.value; });
+    try { localStorage.setItem(DRAFT, JSON.stringify(draft)); } catch (e) { /* storage full */ }
+    if (draftNote) draftNote.textContent = text.draftSaved;
+  }
+
+  function restoreDraft() {
+    var draft = null;
+    try { draft = JSON.parse(localStorage.getItem(DRAFT) || "null"); } catch (e) { draft = null; }
+    if (draft && draft.idempotency_key && (draft.title || draft.narrative)) {
+      KEPT.forEach(function (name) {
+        var el = field(name);
+        if (el && draft[name] !== undefined && draft[name] !== "") el.value = draft[name];
+      });
+      if (draftNote) draftNote.textContent = text.draftRestored;
+    } else {
+      // A page served from the cache carries an old key: every new report gets its own.
+      field("idempotency_key").value = newKey();
+    }
+  }
+
+  function startNewReport() {
+    try { localStorage.removeItem(DRAFT); } catch (e) { /* ignore */ }
+    ["title", "narrative", "location_name", "latitude", "longitude"].forEach(function (n) {
+      var el = field(n); if (el) el.value = "";
+    });
+    form.querySelectorAll("input[type=checkbox]").forEach(function (el) { el.checked = false; });
+    field("photos").value = "";
+    field("idempotency_key").value = newKey();
+    if (draftNote) draftNote.textContent = "";
+  }
+
+  function collect() {
+    var photos = field("photos").files;
+    field("photos_expected").value = photos.length;
+    field("client_created_at").value = new Date().toISOString();
+    var fields = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken") return;
+      if (value instanceof Blob) {
+        if (value.size) fields.push([name, value, value.name]);
+      } else {
+        fields.push([name, value]);
+      }
+    });
+    return {
+      key: field("idempotency_key").value,
+      url: text.api,
+      csrf: field("csrfmiddlewaretoken").value,
+      title: field("title").value,
+      fields: fields,
+      queuedAt: new Date().toISOString()
+    };
+  }
+
+  function showErrors(body) {
+    var lines = [body.detail || text.failed];
+    if (body.errors) {
+      Object.keys(body.errors).forEach(function (k) { lines = lines.concat(body.errors[k]); });
+    }
+    say(lines.join(" "), "bad");
+  }
+
+  function renderQueue() {
+    return ReportQueue.all().then(function (entries) {
+      queueBox.hidden = entries.length === 0;
+      var list = queueBox.querySelector("ul");
+      list.textContent = "";
+      entries.forEach(function (e) {
+        var li = document.createElement("li");
+        li.textContent = e.title + " — " + (e.error ? text.failedPrefix + " " + e.error : text.waiting);
+        if (e.error) {
+          var drop = document.createElement("button");
+          drop.type = "button"; drop.className = "btn small secondary"; drop.textContent = text.remove;
+          drop.addEventListener("click", function () { ReportQueue.remove(e.key).then(renderQueue); });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(drop);
+        }
+        list.appendChild(li);
+      });
+    });
+  }
+
+  function flush() {
+    return ReportQueue.flush().then(function (outcome) {
+      if (outcome.sent.length) say(text.sentLater, "ok");
+      return renderQueue();
+    });
+  }
+
+  function askForSync() {
+    if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.sync) return reg.sync.register("reports-queue");
+      }).catch(function () { /* no background sync: the online event will do */ });
+    }
+  }
+
+  function queue(entry) {
+    return ReportQueue.put(entry).then(function () {
+      startNewReport();
+      say(text.queued, "warn");
+      askForSync();
+      return renderQueue();
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (!form.checkValidity()) return;  // the browser shows what is missing
+    event.preventDefault();
+    var entry = collect();
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    say(text.sending, "info");
+    var done = function () { button.disabled = false; };
+    if (!navigator.onLine) { queue(entry).then(done, done); return; }
+    ReportQueue.put(entry).then(function () {
+      return ReportQueue.send(entry);
+    }).then(function (answer) {
+      if (answer.status === 200 || answer.status === 201) {
+        return ReportQueue.remove(entry.key).then(function () {
+          startNewReport();
+          window.location.assign(answer.body.url);
+        });
+      }
+      if (answer.status >= 500) { say(text.queued, "warn"); askForSync(); startNewReport(); return renderQueue(); }
+      return ReportQueue.remove(entry.key).then(function () {
+        showErrors(answer.body);
+        if (answer.status === 409) {
+          // The key belongs to another report: this one gets a new key if sent again.
+          field("idempotency_key").value = newKey();
+          saveDraft();
+          statusBox.textContent += " " + text.conflict;
+        }
+      });
+    }, function () {
+      // Network failure: the record is already in the queue.
+      startNewReport();
+      say(text.queued, "warn");
+      askForSync();
+      return renderQueue();
+    }).then(done, done);
+  });
+
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+
+  var locate = document.getElementById("use-location");
+  if (locate && navigator.geolocation) {
+    locate.hidden = false;
+    locate.addEventListener("click", function () {
+      locate.disabled = true;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        field("latitude").value = pos.coords.latitude.toFixed(6);
+        field("longitude").value = pos.coords.longitude.toFixed(6);
+        document.getElementById("location-note").textContent = text.located;
+        locate.disabled = false;
+        saveDraft();
+      }, function () {
+        document.getElementById("location-note").textContent = text.notLocated;
+        locate.disabled = false;
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+
+  restoreDraft();
+  window.addEventListener("online", flush);
+  if ("serviceWorker" in navigator && text.sw) {
+    navigator.serviceWorker.register(text.sw, { scope: text.swScope }).catch(function () { /* still works online */ });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "reports-queue") renderQueue();
+    });
+  }
+  renderQueue().then(function () { if (navigator.onLine) flush(); });
+})();

@@ -1,0 +1,163 @@
+"""Forms of the reports app; the JSON API validates through the same report form."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from superteam.org.models import Position, Unit
+from superteam.reports.models import Decision, Holiday, HolidayKind
+from superteam.reports.services import ReportData
+
+
+class ReportForm(forms.Form):
+    """A daily report: what was done, where, when, acting in which position."""
+
+    idempotency_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    position = forms.ModelChoiceField(
+        label=pgettext_lazy("jabatan", "Reporting as"),
+        queryset=Position.objects.none(),
+        empty_label=None,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("For unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Leave empty to report for the unit of your position."),
+    )
+    date = forms.DateField(
+        label=_("Date of the activity"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=160,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("One line, e.g. “Jemput bola: home visits to elderly residents”."),
+    )
+    narrative = forms.CharField(
+        label=_("What was done"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Who took part, what happened, how many people were served."),
+    )
+    location_name = forms.CharField(label=_("Place"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180
+    )
+    photos_expected = forms.IntegerField(required=False, min_value=0, max_value=50)
+    client_created_at = forms.DateTimeField(required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        positions = list(actor.positions)
+        self.fields["position"].queryset = Position.objects.filter(
+            pk__in=[p.pk for p in positions]
+        ).select_related("unit")
+        self.fields["position"].label_from_instance = lambda p: f"{p.title} — {p.unit.name}"
+        if len(positions) == 1:
+            self.fields["position"].initial = positions[0].pk
+        head_paths = [p.unit.path for p in positions if p.is_head]
+        units = Unit.objects.filter(pk__in=[p.unit_id for p in positions])
+        for path in head_paths:
+            units = units | Unit.objects.filter(path__startswith=path, is_active=True)
+        self.fields["unit"].queryset = units.distinct()
+        for name in ("latitude", "longitude", "photos_expected", "client_created_at"):
+            self.fields[name].widget = forms.HiddenInput()
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day.year < 2000:
+            raise ValidationError(_("Enter the date of the activity."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        position = data.get("position")
+        if position is not None and not data.get("unit"):
+            data["unit"] = position.unit
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError(_("A location needs both latitude and longitude."))
+        return data
+
+    def to_data(self) -> ReportData:
+        d = self.cleaned_data
+        unit = d["unit"]
+        unit.regency  # noqa: B018 - loaded once here, used by the service
+        return ReportData(
+            unit=unit,
+            position=d["position"],
+            date=d["date"],
+            title=d["title"],
+            narrative=d["narrative"],
+            latitude=d.get("latitude"),
+            longitude=d.get("longitude"),
+            location_name=d.get("location_name") or "",
+            photos_expected=d.get("photos_expected") or 0,
+            client_created_at=d.get("client_created_at"),
+        )
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment for the reporter"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to hold or reject: say what is missing or wrong."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") in (Decision.HOLD, Decision.REJECT)
+            and not (data.get("comment") or "").strip()
+        ):
+            self.add_error("comment", _("A comment is required to hold or reject a report."))
+        return data
+
+
+class HolidayForm(forms.ModelForm):
+    """A regency's own calendar entry: a local holiday, or a working day over a holiday."""
+
+    class Meta:
+        model = Holiday
+        fields = ["date", "kind", "name", "name_en"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, regency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regency = regency
+        self.fields["kind"].choices = [
+            (HolidayKind.REGIONAL, HolidayKind.REGIONAL.label),
+            (HolidayKind.COLLECTIVE_LEAVE, HolidayKind.COLLECTIVE_LEAVE.label),
+            (HolidayKind.WORKDAY, HolidayKind.WORKDAY.label),
+        ]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if Holiday.objects.filter(regency=self.regency, date=day).exists():
+            raise ValidationError(_("The regency's calendar already has an entry on this day."))
+        return day
+
+    def save(self, commit=True):
+        self.instance.regency = self.regency
+        return super().save(commit=commit)
+
+
+def parse_day(value: str | None, default: datetime.date) -> datetime.date:
+    """A date from a query string (YYYY-MM-DD), or the default."""
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default

@@ -1,0 +1,750 @@
+"""Reports services: submitting (idempotently), processing photos, flagging, verifying.
+
+The HTML form, the JSON API, the batch endpoint, the demo and the benchmark all submit
+through :func:`submit_report`. A report, its photos and its rollup counters commit in one
+transaction with the ledger entry; the original files are written just before it and
+removed again if it fails, so a failed submission leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import secrets
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from superteam.core.permissions import actor_for, can
+from superteam.ledger.services import record
+from superteam.reports import photos as photo_checks
+from superteam.reports.compliance import (  # noqa: F401 - part of this app's service API
+    bump_unit_day,
+    compliance_rate,
+    enrol_reporting_units,
+    is_working_day,
+    working_days,
+)
+from superteam.reports.models import (
+    WARNING_FLAGS,
+    Channel,
+    Decision,
+    FlagKind,
+    Photo,
+    PhotoFlag,
+    PhotoStatus,
+    Report,
+    ReportStatus,
+    UnitDay,
+    Verification,
+    private_storage,
+)
+
+log = logging.getLogger(__name__)
+
+KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:.")
+
+
+class SubmissionError(Exception):
+    """A submission that cannot be accepted; ``status`` is the HTTP status to answer."""
+
+    status = 400
+
+    def __init__(self, message: str, *, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class SubmissionForbidden(SubmissionError):
+    status = 403
+
+
+class IdempotencyConflict(SubmissionError):
+    """The key was used before for a report with other content."""
+
+    status = 409
+
+    def __init__(self, message: str, *, report: Report):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class ReportData:
+    """The content of a submission, already validated field by field (see forms.py)."""
+
+    unit: object
+    position: object
+    date: datetime.date
+    title: str
+    narrative: str
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    location_name: str = ""
+    photos_expected: int = 0
+    client_created_at: datetime.datetime | None = None
+    innovations: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    readings: list[tuple[object, Decimal]] = field(default_factory=list)  # (indicator, value)
+
+    def canonical(self, author_id: int) -> dict:
+        """The fields the content hash covers: what the person wrote, not how it travelled."""
+
+        def dec(v):
+            return None if v is None else f"{Decimal(v):.6f}"
+
+        return {
+            "author": author_id,
+            "unit": self.unit.pk,
+            "position": self.position.pk,
+            "date": self.date.isoformat(),
+            "title": self.title.strip(),
+            "narrative": self.narrative.strip().replace("\r\n", "\n"),
+            "lat": dec(self.latitude),
+            "lon": dec(self.longitude),
+            "place": self.location_name.strip(),
+            "photos": self.photos_expected,
+            "innovations": sorted(i.pk for i in self.innovations),
+            "decisions": sorted(d.pk for d in self.decisions),
+            "readings": sorted((i.pk, f"{Decimal(v):f}") for i, v in self.readings),
+        }
+
+
+def content_hash(*, author, data: ReportData) -> str:
+    text = json.dumps(data.canonical(author.pk), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def new_idempotency_key() -> str:
+    """A key for a form rendered by the server (the phone's script makes its own)."""
+    return secrets.token_urlsafe(18)
+
+
+def clean_idempotency_key(key: str) -> str:
+    key = (key or "").strip()
+    if not 8 <= len(key) <= 80 or not set(key) <= KEY_ALPHABET:
+        raise SubmissionError(
+            _(
+                "The submission key must be 8 to 80 letters, digits or -_:. characters; "
+                "the app makes one for every new report."
+            ),
+            errors={"idempotency_key": [_("Invalid submission key.")]},
+        )
+    return key
+
+
+@dataclass
+class SubmissionResult:
+    report: Report
+    created: bool
+    photos_added: int = 0
+
+
+def regency_today(regency, now: datetime.datetime | None = None) -> datetime.date:
+    """Today's date where the regency is (WIB, WITA or WIT)."""
+    return timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(regency.time_zone)).date()
+
+
+def _check_allowed(*, author, data: ReportData) -> None:
+    actor = actor_for(author)
+    if not actor.holds(data.position):
+        raise SubmissionForbidden(
+            _("You do not hold the position %(position)s today.")
+            % {"position": data.position.title}
+        )
+    if not can(actor, "reports.submit_for", {"unit": data.unit, "position": data.position}):
+        raise SubmissionForbidden(
+            _("As %(position)s you cannot report for %(unit)s.")
+            % {"position": data.position.title, "unit": data.unit.name}
+        )
+
+
+def _check_date(*, regency, day: datetime.date, now: datetime.datetime) -> None:
+    today = regency_today(regency, now)
+    if day > today:
+        raise SubmissionError(
+            _("A report cannot be dated in the future."),
+            errors={"date": [_("A report cannot be dated in the future.")]},
+        )
+    oldest = today - datetime.timedelta(days=settings.REPORTS_BACKDATE_DAYS)
+    if day < oldest:
+        message = _("Reports can be sent up to %(days)s days late; this one is dated %(day)s.") % {
+            "days": settings.REPORTS_BACKDATE_DAYS,
+            "day": day.isoformat(),
+        }
+        raise SubmissionError(message, errors={"date": [message]})
+
+
+def _store_originals(*, regency, photos: list) -> list[str]:
+    """Write the originals to private storage (before the transaction; see module doc)."""
+    names = []
+    storage = private_storage()
+    now = timezone.now()
+    try:
+        for checked in photos:
+            name = f"reports/{regency.pk}/{now:%Y/%m}/{secrets.token_hex(16)}.{checked.extension}"
+            names.append(storage.save(name, ContentFile(checked.data)))
+    except Exception:
+        _delete_files(storage, names)
+        raise
+    return names
+
+
+def _delete_files(storage, names) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:  # pragma: no cover - best effort; the file is unreachable anyway
+            log.warning("Could not remove %s after a failed submission", name)
+
+
+def submit_report(
+    *,
+    author,
+    idempotency_key: str,
+    data: ReportData,
+    photos: list | None = None,
+    channel: str = Channel.WEB,
+    received_at: datetime.datetime | None = None,
+) -> SubmissionResult:
+    """Store a report with its photos once per idempotency key.
+
+    Same key and same content: the stored report (``created`` False), and photos that were
+    missing are filled in. Same key, other content: :class:`IdempotencyConflict`.
+    ``received_at`` is for imports of earlier reports (and the demo); default: now."""
+    photos = photos or []
+    key = clean_idempotency_key(idempotency_key)
+    regency = data.unit.regency
+    if len(photos) > settings.REPORTS_MAX_PHOTOS:
+        raise SubmissionError(
+            _("At most %(count)s photos per report.") % {"count": settings.REPORTS_MAX_PHOTOS}
+        )
+    data.photos_expected = max(data.photos_expected or 0, len(photos))
+    if data.photos_expected > settings.REPORTS_MAX_PHOTOS:
+        raise SubmissionError(
+            _("At most %(count)s photos per report.") % {"count": settings.REPORTS_MAX_PHOTOS}
+        )
+    digest = content_hash(author=author, data=data)
+    existing = Report.objects.filter(regency=regency, idempotency_key=key).first()
+    if existing is not None:
+        return _replay(existing, digest=digest, photos=photos, actor=author)
+    _check_allowed(author=author, data=data)
+    now = received_at or timezone.now()
+    _check_date(regency=regency, day=data.date, now=now)
+    names = _store_originals(regency=regency, photos=photos)
+    try:
+        with transaction.atomic():
+            report = _create(
+                author=author,
+                key=key,
+                digest=digest,
+                data=data,
+                photos=photos,
+                names=names,
+                channel=channel,
+                now=now,
+            )
+    except IntegrityError:
+        # Two identical submissions at the same moment: the other one won; answer with it.
+        _delete_files(private_storage(), names)
+        existing = Report.objects.filter(regency=regency, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _replay(existing, digest=digest, photos=photos, actor=author)
+    except BaseException:
+        _delete_files(private_storage(), names)
+        raise
+    return SubmissionResult(report=report, created=True, photos_added=len(photos))
+
+
+def _create(*, author, key, digest, data: ReportData, photos, names, channel, now) -> Report:
+    regency = data.unit.regency
+    report = Report.objects.create(
+        regency=regency,
+        unit=data.unit,
+        date=data.date,
+        author=author,
+        position=data.position,
+        title=data.title.strip(),
+        narrative=data.narrative.strip(),
+        latitude=data.latitude,
+        longitude=data.longitude,
+        location_name=data.location_name.strip(),
+        idempotency_key=key,
+        content_hash=digest,
+        photos_expected=data.photos_expected,
+        channel=channel,
+        submitted_at=now,
+        client_created_at=data.client_created_at,
+    )
+    rows = [
+        Photo(
+            regency=regency,
+            report=report,
+            slot=slot,
+            status=PhotoStatus.RECEIVED,
+            original=name,
+            original_name=checked.name,
+            format=checked.short_format,
+            byte_size=len(checked.data),
+            width=checked.width,
+            height=checked.height,
+            sha256=checked.sha256,
+        )
+        for slot, (checked, name) in enumerate(zip(photos, names, strict=True), start=1)
+    ]
+    missing = data.photos_expected - len(photos)
+    rows += [
+        Photo(regency=regency, report=report, slot=len(photos) + i, status=PhotoStatus.MISSING)
+        for i in range(1, missing + 1)
+    ]
+    Photo.objects.bulk_create(rows)
+    _link(report=report, data=data, actor=author, at=now)
+    bump_unit_day(
+        regency_id=regency.pk,
+        unit_id=data.unit.pk,
+        day=data.date,
+        first_at=now,
+        reports=1,
+        photos=len(photos),
+        photos_missing=missing,
+    )
+    record(
+        regency=regency,
+        kind="reports.submitted",
+        subject=report,
+        actor=author,
+        payload={
+            "unit": data.unit.pk,
+            "date": data.date,
+            "position": data.position.pk,
+            "content_hash": digest,
+            "photos": [c.sha256 for c in photos],
+            "photos_missing": missing,
+            "channel": channel,
+        },
+    )
+    _enqueue_processing([p.pk for p in rows if p.status == PhotoStatus.RECEIVED])
+    return report
+
+
+def _link(*, report: Report, data: ReportData, actor, at) -> None:
+    """Links to other apps (innovations, indicators, rakor decisions) as they exist."""
+    from superteam.reports import links
+
+    links.attach(report=report, data=data, actor=actor, at=at)
+
+
+def _replay(report: Report, *, digest: str, photos: list, actor) -> SubmissionResult:
+    """A resend with a known key: the stored report, or a conflict if the content differs."""
+    if report.content_hash != digest:
+        raise IdempotencyConflict(
+            _(
+                "This submission key was already used for another report (“%(title)s”, "
+                "%(day)s) with different content. Nothing was stored; start a new report "
+                "to send different content."
+            )
+            % {"title": report.title, "day": report.date.isoformat()},
+            report=report,
+        )
+    stored = {p.sha256 for p in report.photos.exclude(status=PhotoStatus.MISSING)}
+    new = [c for c in photos if c.sha256 not in stored]
+    new = list({c.sha256: c for c in new}.values())
+    if not new:
+        return SubmissionResult(report=report, created=False)
+    return _fill_missing(report=report, photos=new, actor=actor)
+
+
+def _fill_missing(*, report: Report, photos: list, actor) -> SubmissionResult:
+    """Photos that did not arrive the first time, sent again with the same key."""
+    names = _store_originals(regency=report.regency, photos=photos)
+    try:
+        with transaction.atomic():
+            slots = list(
+                Photo.objects.select_for_update()
+                .filter(report=report, status=PhotoStatus.MISSING)
+                .order_by("slot")
+            )
+            if len(slots) < len(photos):
+                raise IdempotencyConflict(
+                    _(
+                        "This submission key was already used for a report with other "
+                        "photos. Nothing was stored; start a new report to send other photos."
+                    ),
+                    report=report,
+                )
+            for slot, checked, name in zip(slots, photos, names, strict=False):
+                slot.status = PhotoStatus.RECEIVED
+                slot.original = name
+                slot.original_name = checked.name
+                slot.format = checked.short_format
+                slot.byte_size = len(checked.data)
+                slot.width, slot.height = checked.width, checked.height
+                slot.sha256 = checked.sha256
+                slot.save()
+            bump_unit_day(
+                regency_id=report.regency_id,
+                unit_id=report.unit_id,
+                day=report.date,
+                photos=len(photos),
+                photos_missing=-len(photos),
+            )
+            record(
+                regency=report.regency_id,
+                kind="reports.photos_received",
+                subject=report,
+                actor=actor,
+                payload={"photos": [c.sha256 for c in photos]},
+            )
+            _enqueue_processing([s.pk for s in slots[: len(photos)]])
+    except BaseException:
+        _delete_files(private_storage(), names)
+        raise
+    return SubmissionResult(report=report, created=False, photos_added=len(photos))
+
+
+def _enqueue_processing(photo_ids: list[int]) -> None:
+    if not photo_ids:
+        return
+    from superteam.reports.tasks import process_photo_task
+
+    def enqueue():
+        for pk in photo_ids:
+            process_photo_task.enqueue(pk)
+
+    transaction.on_commit(enqueue)
+
+
+# --- Processing photos (background) ------------------------------------------------------
+
+
+def process_photo(*, photo_id: int) -> Photo | None:
+    """Make a photo's derivatives, read its EXIF facts and hashes, then flag what a verifier
+    should see. Idempotent: a photo already processed is only re-checked."""
+    photo = (
+        Photo.objects.select_related("report", "report__unit", "regency")
+        .filter(pk=photo_id)
+        .first()
+    )
+    if photo is None or photo.status == PhotoStatus.MISSING:
+        return photo
+    if photo.status != PhotoStatus.READY:
+        try:
+            with private_storage().open(photo.original.name, "rb") as fh:
+                data = fh.read()
+            facts = photo_checks.read_original(data, time_zone=photo.regency.time_zone)
+        except Exception as exc:
+            log.exception("Photo %s could not be processed", photo.pk)
+            _mark_failed(photo, str(exc)[:200] or exc.__class__.__name__)
+            return photo
+        _save_facts(photo, facts)
+    check_photo(photo=photo)
+    return photo
+
+
+def _save_facts(photo: Photo, facts) -> None:
+    base = f"reports/{photo.created_at:%Y/%m}/{secrets.token_urlsafe(12)}"
+    thumb = default_storage.save(f"{base}-t.jpg", ContentFile(facts.thumbnail))
+    display = default_storage.save(f"{base}-d.jpg", ContentFile(facts.display))
+    ph = photo_checks.bands(facts.phash)
+    dh = photo_checks.bands(facts.dhash)
+    updated = Photo.objects.filter(pk=photo.pk).exclude(status=PhotoStatus.READY)
+    changed = updated.update(
+        status=PhotoStatus.READY,
+        thumbnail=thumb,
+        display=display,
+        taken_at=facts.taken_at,
+        gps_latitude=facts.latitude,
+        gps_longitude=facts.longitude,
+        camera=facts.camera,
+        phash=photo_checks.to_signed(facts.phash),
+        dhash=photo_checks.to_signed(facts.dhash),
+        ph0=ph[0],
+        ph1=ph[1],
+        ph2=ph[2],
+        ph3=ph[3],
+        dh0=dh[0],
+        dh1=dh[1],
+        dh2=dh[2],
+        dh3=dh[3],
+        processed_at=timezone.now(),
+        error="",
+    )
+    if not changed:  # processed meanwhile by another worker: keep theirs
+        default_storage.delete(thumb)
+        default_storage.delete(display)
+    photo.refresh_from_db()
+
+
+def _mark_failed(photo: Photo, error: str) -> None:
+    Photo.objects.filter(pk=photo.pk).update(
+        status=PhotoStatus.FAILED, error=error, processed_at=timezone.now()
+    )
+    photo.refresh_from_db()
+    raise_flag(photo=photo, kind=FlagKind.UNREADABLE, details={"error": error})
+
+
+def raise_flag(
+    *, photo: Photo, kind: str, details: dict | None = None, matched: Photo | None = None
+) -> PhotoFlag | None:
+    """Record a flag once; the first warning on a photo counts it as flagged in the report
+    and the unit's rollup, and goes to the ledger."""
+    report = photo.report
+    with transaction.atomic():
+        locked = Photo.objects.select_for_update().get(pk=photo.pk)
+        exists = PhotoFlag.objects.filter(photo=locked, kind=kind, matched_photo=matched).exists()
+        if exists:
+            return None
+        first_warning = (
+            kind in WARNING_FLAGS
+            and not PhotoFlag.objects.filter(photo=locked, kind__in=WARNING_FLAGS).exists()
+        )
+        flag = PhotoFlag.objects.create(
+            regency_id=photo.regency_id,
+            photo=locked,
+            report=report,
+            report_date=report.date,
+            kind=kind,
+            details=json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder)),
+            matched_photo=matched,
+        )
+        if first_warning:
+            Report.objects.filter(pk=report.pk).update(flagged_photos=F("flagged_photos") + 1)
+            bump_unit_day(
+                regency_id=report.regency_id,
+                unit_id=report.unit_id,
+                day=report.date,
+                flagged_photos=1,
+            )
+        if kind in WARNING_FLAGS:
+            record(
+                regency=report.regency_id,
+                kind="reports.photo_flagged",
+                subject=report,
+                payload={"photo": photo.pk, "flag": kind, "matched_photo": matched},
+            )
+    return flag
+
+
+def check_photo(*, photo: Photo) -> list[PhotoFlag]:
+    """Compare a processed photo with its report (day, place) and with every earlier photo."""
+    report, unit = photo.report, photo.report.unit
+    raised = []
+    if photo.taken_at is None:
+        raised.append(raise_flag(photo=photo, kind=FlagKind.NO_TIME))
+    else:
+        tz = zoneinfo.ZoneInfo(photo.regency.time_zone)
+        taken_on = timezone.localtime(photo.taken_at, tz).date()
+        if abs((taken_on - report.date).days) > settings.REPORTS_DAY_TOLERANCE:
+            raised.append(
+                raise_flag(
+                    photo=photo,
+                    kind=FlagKind.WRONG_DAY,
+                    details={"taken_on": taken_on, "report_date": report.date},
+                )
+            )
+    if photo.gps_latitude is None:
+        raised.append(raise_flag(photo=photo, kind=FlagKind.NO_LOCATION))
+    elif unit.latitude is None or unit.longitude is None:
+        raised.append(
+            raise_flag(
+                photo=photo, kind=FlagKind.NO_LOCATION, details={"unit_without_location": True}
+            )
+        )
+    else:
+        km = photo_checks.distance_km(
+            float(photo.gps_latitude),
+            float(photo.gps_longitude),
+            float(unit.latitude),
+            float(unit.longitude),
+        )
+        if km > settings.REPORTS_MAX_DISTANCE_KM:
+            raised.append(
+                raise_flag(
+                    photo=photo,
+                    kind=FlagKind.WRONG_PLACE,
+                    details={
+                        "distance_km": round(km, 1),
+                        "limit_km": settings.REPORTS_MAX_DISTANCE_KM,
+                        "unit": unit.name,
+                    },
+                )
+            )
+    for later, earlier, identical, distance in find_reuse(photo=photo):
+        raised.append(
+            raise_flag(
+                photo=later,
+                kind=FlagKind.REUSED,
+                matched=earlier,
+                details={
+                    "identical": identical,
+                    "distance": distance,
+                    "unit": earlier.report.unit.name,
+                    "date": earlier.report.date,
+                    "title": earlier.report.title,
+                    "report": earlier.report_id,
+                },
+            )
+        )
+    return [f for f in raised if f is not None]
+
+
+def find_reuse(*, photo: Photo) -> list[tuple[Photo, Photo, bool, int]]:
+    """Photos that look like this one and belong to another unit or another day, as
+    (later, earlier, identical file, pHash distance). Candidates come from the band
+    indexes (see photos.py), so the cost does not grow with the number of photos."""
+    if photo.phash is None:
+        return []
+    ph = photo_checks.bands(photo_checks.to_unsigned(photo.phash))
+    dh = photo_checks.bands(photo_checks.to_unsigned(photo.dhash))
+    near = Q(sha256=photo.sha256)
+    if not photo_checks.is_degenerate(photo.phash):
+        for i in range(4):
+            near |= Q(**{f"ph{i}": ph[i]}) | Q(**{f"dh{i}": dh[i]})
+    candidates = (
+        Photo.objects.filter(regency_id=photo.regency_id, status=PhotoStatus.READY)
+        .filter(near)
+        .exclude(report_id=photo.report_id)
+        .select_related("report", "report__unit")
+        .order_by("created_at", "pk")[:200]
+    )
+    limit = settings.REPORTS_REUSE_MAX_DISTANCE
+    found = []
+    for other in candidates:
+        identical = bool(photo.sha256) and other.sha256 == photo.sha256
+        distance = photo_checks.hamming(photo.phash, other.phash)
+        similar = (
+            distance <= limit
+            and photo_checks.hamming(photo.dhash, other.dhash) <= limit + 4
+            and not photo_checks.is_degenerate(other.phash)
+        )
+        if not (identical or similar):
+            continue
+        same_unit = other.report.unit_id == photo.report.unit_id
+        if same_unit and other.report.date == photo.report.date:
+            continue  # two photos of the same day's work in one unit are not reuse
+        if (other.created_at, other.pk) < (photo.created_at, photo.pk):
+            found.append((photo, other, identical, distance))
+        else:
+            found.append((other, photo, identical, distance))
+    return found
+
+
+def requeue_unprocessed(*, older_than: datetime.timedelta = datetime.timedelta(minutes=10)):
+    """Photos received but still unprocessed (a worker died, a queue was lost): queue again."""
+    from superteam.reports.tasks import process_photo_task
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Photo.objects.filter(status=PhotoStatus.RECEIVED, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
+    for pk in ids:
+        process_photo_task.enqueue(pk)
+    return len(ids)
+
+
+# --- Verification ------------------------------------------------------------------------
+
+_STATUS_COUNTER = {
+    ReportStatus.APPROVED: "approved",
+    ReportStatus.ON_HOLD: "on_hold",
+    ReportStatus.REJECTED: "rejected",
+}
+
+
+def verify_report(*, report: Report, verifier, decision: str, comment: str = "") -> Report:
+    """A verifier approves, holds or rejects a report (a comment is required to hold or
+    reject); the reporter sees the outcome and is told by email when action is needed."""
+    if decision not in Decision.values:
+        raise SubmissionError(_("Unknown decision."))
+    comment = (comment or "").strip()
+    if decision != Decision.APPROVE and not comment:
+        raise SubmissionError(
+            _("Say why, so the reporter knows what to do."),
+            errors={"comment": [_("A comment is required to hold or reject a report.")]},
+        )
+    if not can(verifier, "reports.verify", report):
+        raise SubmissionForbidden(_("You may not verify this report."))
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        previous = locked.status
+        now = timezone.now()
+        locked.status = decision
+        locked.verified_by = verifier
+        locked.verified_at = now
+        locked.verification_comment = comment
+        locked.save(update_fields=["status", "verified_by", "verified_at", "verification_comment"])
+        Verification.objects.create(
+            regency_id=locked.regency_id,
+            report=locked,
+            verifier=verifier,
+            decision=decision,
+            comment=comment,
+            at=now,
+        )
+        deltas = {}
+        if previous in _STATUS_COUNTER:
+            deltas[_STATUS_COUNTER[previous]] = -1
+        deltas[_STATUS_COUNTER[decision]] = deltas.get(_STATUS_COUNTER[decision], 0) + 1
+        bump_unit_day(
+            regency_id=locked.regency_id, unit_id=locked.unit_id, day=locked.date, **deltas
+        )
+        record(
+            regency=locked.regency_id,
+            kind="reports.verified",
+            subject=locked,
+            actor=verifier,
+            payload={"decision": decision, "previous": previous, "comment": comment},
+        )
+        if decision != Decision.APPROVE:
+            from superteam.reports.tasks import notify_reporter_task
+
+            pk = locked.pk
+            transaction.on_commit(lambda: notify_reporter_task.enqueue(pk))
+    return locked
+
+
+# --- For other apps ----------------------------------------------------------------------
+
+
+def public_photos(*, report: Report) -> list[dict]:
+    """The report's photos that may be shown publicly: derivative URLs only, never the
+    original, and none that a verifier would need to look at first."""
+    rows = []
+    for p in report.photos.filter(status=PhotoStatus.READY).order_by("slot"):
+        if not p.display:
+            continue
+        rows.append(
+            {
+                "id": p.pk,
+                "thumbnail_url": p.thumbnail.url,
+                "display_url": p.display.url,
+                "width": p.width,
+                "height": p.height,
+                "flagged": p.flags.filter(kind__in=WARNING_FLAGS).exists(),
+            }
+        )
+    return rows
+
+
+def reports_of_day(*, regency, day: datetime.date):
+    """Reports of a day (an index range), newest first."""
+    return Report.objects.filter(regency=regency, date=day).order_by("-submitted_at")
+
+
+def unit_day(*, unit, day: datetime.date) -> UnitDay | None:
+    return UnitDay.objects.filter(unit=unit, date=day).first()

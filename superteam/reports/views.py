@@ -1,0 +1,416 @@
+"""Pages of the reports app: the phone form, my reports, a report, verification,
+compliance, the daily digest and the holiday calendar.
+
+Dashboards (compliance, digest) read the rollups; every page runs a fixed number of
+queries whatever the number of reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from superteam.core.permissions import can, require
+from superteam.core.tenancy import current_regency
+from superteam.org.models import Cluster, Unit
+from superteam.reports import compliance, links
+from superteam.reports.digest import build_digest
+from superteam.reports.forms import HolidayForm, ReportForm, VerifyForm, parse_day
+from superteam.reports.models import (
+    Channel,
+    Holiday,
+    Photo,
+    PhotoFlag,
+    Report,
+    ReportStatus,
+)
+from superteam.reports.photos import check_uploads
+from superteam.reports.services import (
+    SubmissionError,
+    new_idempotency_key,
+    regency_today,
+    submit_report,
+    verify_report,
+)
+
+PAGE_SIZE = 25
+
+
+def _regency_or_404(request):
+    regency = current_regency(request)
+    if regency is None:
+        raise Http404(_("No regency has been set up yet."))
+    return regency
+
+
+def _link_choices(request):
+    units = [p.unit for p in request.actor.positions]
+    return list(links.innovations_for(units)), list(links.decisions_for(units))
+
+
+@login_required
+def submit(request):
+    """The daily report form: small, works without JavaScript, and with it keeps a draft
+    and queues the report on the phone while offline (static/reports/report-form.js)."""
+    require(request, "reports.submit")
+    regency = _regency_or_404(request)
+    innovations, decisions = _link_choices(request)
+    if request.method == "POST":
+        form = ReportForm(request.POST, actor=request.actor)
+        photos, photo_errors = check_uploads(request.FILES.getlist("photos"))
+        if form.is_valid() and not photo_errors:
+            data = form.to_data()
+            data.innovations = [
+                i for i in innovations if str(i.pk) in request.POST.getlist("innovations")
+            ]
+            data.decisions = [
+                d for d in decisions if str(d.pk) in request.POST.getlist("decisions")
+            ]
+            try:
+                result = submit_report(
+                    author=request.user,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    data=data,
+                    photos=photos,
+                    channel=Channel.WEB,
+                )
+            except SubmissionError as exc:
+                for field, errors in exc.errors.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+                if not exc.errors:
+                    form.add_error(None, exc.message)
+            else:
+                if result.created:
+                    messages.success(request, _("Report received. Thank you."))
+                else:
+                    messages.info(
+                        request, _("This report had already arrived; nothing was doubled.")
+                    )
+                return redirect("reports:detail", pk=result.report.pk)
+        status = 400
+    else:
+        form = ReportForm(
+            actor=request.actor,
+            initial={"idempotency_key": new_idempotency_key(), "date": regency_today(regency)},
+        )
+        photo_errors, status = [], 200
+    return render(
+        request,
+        "reports/submit.html",
+        {
+            "form": form,
+            "photo_errors": photo_errors,
+            "innovations": innovations,
+            "decisions": decisions,
+            "chosen_innovations": request.POST.getlist("innovations"),
+            "chosen_decisions": request.POST.getlist("decisions"),
+            "max_photos": settings.REPORTS_MAX_PHOTOS,
+            "sw_scope": reverse("reports:service_worker").rsplit("/", 1)[0] + "/",
+            "single_position": len(request.actor.positions) == 1,
+            "several_units": any(p.is_head for p in request.actor.positions),
+        },
+        status=status,
+    )
+
+
+@cache
+def _service_worker_source() -> bytes:
+    path = finders.find("reports/sw.js")
+    if not path:
+        raise Http404
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+@never_cache
+def service_worker(request):
+    """The service worker, served under /reports/ so that its scope covers the form."""
+    response = HttpResponse(_service_worker_source(), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/reports/"
+    return response
+
+
+@login_required
+def mine(request):
+    """My reports and what the verifiers said."""
+    require(request, "reports.mine")
+    reports = (
+        Report.objects.filter(author=request.user)
+        .select_related("unit")
+        .order_by("-date", "-submitted_at")
+    )
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/mine.html", {"page": page})
+
+
+def _report_or_404(pk: int) -> Report:
+    return get_object_or_404(
+        Report.objects.select_related("unit", "author", "position", "verified_by", "regency"), pk=pk
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    report = _report_or_404(pk)
+    require(request, "reports.view", report)
+    return render(request, "reports/detail.html", _detail_context(request, report))
+
+
+def _detail_context(request, report: Report, form: VerifyForm | None = None) -> dict:
+    photos = list(
+        report.photos.order_by("slot").prefetch_related(
+            Prefetch(
+                "flags", queryset=PhotoFlag.objects.select_related("matched_photo__report__unit")
+            )
+        )
+    )
+    sees_flags = (
+        can(request.actor, "reports.verify", report)
+        or can(request.actor, "reports.view_original", photos[0] if photos else None)
+        or request.actor.reads_all(report)
+    )
+    return {
+        "report": report,
+        "photos": photos,
+        "sees_flags": sees_flags,
+        "can_verify": can(request.actor, "reports.verify", report),
+        "can_see_originals": bool(photos)
+        and can(request.actor, "reports.view_original", photos[0]),
+        "verify_form": form or VerifyForm(initial={"decision": ReportStatus.APPROVED}),
+        "history": list(report.verifications.select_related("verifier").order_by("-at")),
+        "innovations": list(report.innovations.all()),
+        "decisions": list(report.decisions.all()),
+    }
+
+
+@login_required
+def photo_original(request, pk: int):
+    """An original photo (with its EXIF), only for those allowed (never a public URL)."""
+    photo = get_object_or_404(Photo.objects.select_related("report__unit"), pk=pk)
+    require(request, "reports.view_original", photo)
+    if not photo.original:
+        raise Http404(_("This photo never arrived."))
+    from superteam.reports.models import private_storage
+
+    response = FileResponse(
+        private_storage().open(photo.original.name, "rb"),
+        content_type={"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
+            photo.format, "image/heic"
+        ),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}.{photo.format or "bin"}"'
+    return response
+
+
+@login_required
+def verify_queue(request):
+    """Reports waiting for a decision: flagged ones first, oldest first."""
+    require(request, "reports.verify")
+    regency = _regency_or_404(request)
+    actor = request.actor
+    reports = Report.objects.filter(regency=regency).exclude(author=request.user)
+    if not (actor.is_verifier and actor.in_regency(regency)):
+        scope = Q()
+        for unit in actor.headed_units:
+            scope |= Q(unit__path__startswith=unit.path)
+        reports = reports.filter(scope)
+    status = request.GET.get("status", "waiting")
+    if status == "waiting":
+        reports = reports.awaiting_verification()
+    elif status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    if request.GET.get("flagged"):
+        reports = reports.filter(flagged_photos__gt=0)
+    reports = reports.select_related("unit", "author").order_by("-flagged_photos", "date", "pk")
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/verify_queue.html",
+        {
+            "page": page,
+            "status": status,
+            "flagged": bool(request.GET.get("flagged")),
+            "statuses": ReportStatus.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def verify(request, pk: int):
+    report = _report_or_404(pk)
+    require(request, "reports.verify", report)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        try:
+            report = verify_report(
+                report=report,
+                verifier=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except SubmissionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Decision recorded: %(status)s.") % {"status": report.get_status_display()},
+            )
+            if request.htmx:
+                context = _detail_context(request, _report_or_404(pk))
+                return render(request, "reports/partials/verification.html", context)
+            return redirect("reports:detail", pk=pk)
+    context = _detail_context(request, report, form)
+    template = "reports/partials/verification.html" if request.htmx else "reports/detail.html"
+    return render(request, template, context, status=400)
+
+
+def _scope_unit(request, regency) -> Unit | None:
+    """The unit a head oversees (?unit=), or None for the whole regency."""
+    unit_id = request.GET.get("unit")
+    actor = request.actor
+    if unit_id:
+        unit = get_object_or_404(Unit, pk=unit_id, regency=regency)
+        require(request, "reports.oversee", unit)
+        return None if unit.parent_id is None else unit
+    if actor.reads_all(regency):
+        return None
+    heads = sorted(actor.headed_units, key=lambda u: u.depth)
+    if not heads:
+        require(request, "reports.oversee", regency)
+    return heads[0]
+
+
+@login_required
+def compliance_page(request):
+    """Who reports every working day: per cluster and per unit, with charts."""
+    require(request, "reports.oversee")
+    regency = _regency_or_404(request)
+    under = _scope_unit(request, regency)
+    today = regency_today(regency)
+    end = parse_day(request.GET.get("end"), today)
+    start = parse_day(request.GET.get("start"), end - datetime.timedelta(days=27))
+    if start > end:
+        start, end = end, start
+    start = max(start, end - datetime.timedelta(days=366))
+    cluster = None
+    if request.GET.get("cluster"):
+        cluster = get_object_or_404(Cluster, pk=request.GET["cluster"], regency=regency)
+    rows = compliance.unit_compliance(
+        regency=regency, start=start, end=end, under=under, cluster=cluster
+    )
+    rows.sort(key=lambda r: (r.rate if r.rate is not None else 101, r.unit.path))
+    clusters = (
+        compliance.cluster_compliance(regency=regency, start=start, end=end)
+        if under is None
+        else []
+    )
+    series = compliance.regency_series(regency=regency, start=start, end=end, under=under)
+    total_expected = sum(r.expected for r in rows)
+    total_reported = sum(r.reported for r in rows)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/compliance.html",
+        {
+            "under": under,
+            "start": start,
+            "end": end,
+            "cluster": cluster,
+            "clusters": clusters,
+            "cluster_bars": [
+                (c.cluster.localized_name, float(c.rate)) for c in clusters if c.rate is not None
+            ],
+            "cluster_tones": [c.tone for c in clusters if c.rate is not None],
+            "series": [(d.strftime("%d/%m"), float(v or 0)) for d, v in series],
+            "page": page,
+            "rate": compliance.percent(total_reported, total_expected),
+            "units_count": len(rows),
+            "working_days": len(compliance.working_days(regency=regency, start=start, end=end)),
+        },
+    )
+
+
+@login_required
+def digest(request):
+    """The daily digest: the regent's for the regency, a head's for the units under them."""
+    require(request, "reports.oversee")
+    regency = _regency_or_404(request)
+    under = _scope_unit(request, regency)
+    day = parse_day(request.GET.get("day"), regency_today(regency))
+    data = build_digest(regency=regency, day=day, under=under)
+    return render(
+        request,
+        "reports/digest.html",
+        {
+            "digest": data,
+            "previous_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1),
+            "today": regency_today(regency),
+        },
+    )
+
+
+@login_required
+def holidays(request):
+    """The holiday calendar of a year; admins add the regency's own entries."""
+    require(request, "reports.holidays")
+    regency = _regency_or_404(request)
+    try:
+        year = int(request.GET.get("year") or regency_today(regency).year)
+    except ValueError:
+        year = regency_today(regency).year
+    manage = can(request.actor, "reports.manage_holidays", regency)
+    form = HolidayForm(regency=regency) if manage else None
+    status = 200
+    if request.method == "POST":
+        require(request, "reports.manage_holidays", regency)
+        form = HolidayForm(request.POST, regency=regency)
+        if form.is_valid():
+            entry = form.save()
+            messages.success(request, _("Saved: %(day)s.") % {"day": entry})
+            return redirect(f"{request.path}?year={entry.date.year}")
+        status = 400
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    entries = sorted(
+        compliance.holidays_between(regency=regency, start=start, end=end).values(),
+        key=lambda h: h.date,
+    )
+    return render(
+        request,
+        "reports/holidays.html",
+        {
+            "entries": entries,
+            "year": year,
+            "form": form,
+            "manage": manage,
+            "working_days": len(compliance.working_days(regency=regency, start=start, end=end)),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def holiday_delete(request, pk: int):
+    regency = _regency_or_404(request)
+    entry = get_object_or_404(Holiday, pk=pk, regency=regency)
+    require(request, "reports.manage_holidays", regency)
+    entry.delete()
+    messages.success(request, _("Removed from the regency's calendar."))
+    return redirect(f"{reverse('reports:holidays')}?year={entry.date.year}")

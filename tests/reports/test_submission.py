@@ -1,0 +1,166 @@
+"""Submitting reports: stored once per key, conflicts refused, all-or-nothing."""
+
+import datetime
+import os
+
+import pytest
+
+from superteam.ledger.models import Entry
+from superteam.reports import services
+from superteam.reports.models import Photo, PhotoStatus, Report, UnitDay
+from superteam.reports.services import IdempotencyConflict, SubmissionError, SubmissionForbidden
+from tests.reports.helpers import jpeg, pustu_gps, report_data, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _files(root):
+    return sorted(
+        os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs
+    )
+
+
+def test_a_report_is_stored_with_its_photos_rollup_and_ledger_entry(personas, reporting, today):
+    result = submit(personas, today, photos=[jpeg(1, day=today, gps=pustu_gps(personas))])
+    report = result.report
+    assert result.created
+    assert report.unit == personas.pustu and report.author == personas.staff
+    assert report.position.title == "Perawat Pustu"
+    assert [p.status for p in report.photos.all()] == [PhotoStatus.RECEIVED]
+    day = UnitDay.objects.get(unit=personas.pustu, date=today)
+    assert (day.reports, day.photos, day.photos_missing) == (1, 1, 0)
+    entry = Entry.objects.get(kind="reports.submitted", subject_id=str(report.pk))
+    assert entry.payload["content_hash"] == report.content_hash
+
+
+def test_a_resend_with_the_same_content_returns_the_stored_report(personas, reporting, today):
+    photo = jpeg(1, day=today)
+    first = submit(personas, today, photos=[photo])
+    again = submit(personas, today, photos=[photo])
+    assert not again.created
+    assert again.report.pk == first.report.pk
+    assert Report.objects.count() == 1 and Photo.objects.count() == 1
+    assert UnitDay.objects.get(unit=personas.pustu, date=today).reports == 1
+
+
+def test_the_same_key_with_other_content_is_a_conflict(personas, reporting, today):
+    submit(personas, today)
+    with pytest.raises(IdempotencyConflict) as exc:
+        submit(personas, today, narrative="Something else entirely.")
+    assert "different content" in exc.value.message
+    assert exc.value.status == 409
+    assert Report.objects.count() == 1
+
+
+def test_the_same_key_from_another_person_is_a_conflict(personas, reporting, today):
+    submit(personas, today)
+    other = personas.kasi
+    position = other.current_assignments().first().position
+    with pytest.raises(IdempotencyConflict):
+        submit(personas, today, author=other, unit=position.unit, position=position)
+
+
+def test_photos_announced_but_not_arrived_show_as_missing_and_can_be_sent_later(
+    personas, reporting, today
+):
+    first = submit(personas, today, photos=[jpeg(1)], photos_expected=3)
+    statuses = list(first.report.photos.order_by("slot").values_list("slot", "status"))
+    assert statuses == [(1, "received"), (2, "missing"), (3, "missing")]
+    assert UnitDay.objects.get(unit=personas.pustu, date=today).photos_missing == 2
+    # The phone resends with the same key: the photo already stored is not doubled,
+    # the new one fills the first missing slot.
+    again = submit(personas, today, photos=[jpeg(1), jpeg(2)], photos_expected=3)
+    assert not again.created and again.photos_added == 1
+    statuses = list(first.report.photos.order_by("slot").values_list("slot", "status"))
+    assert statuses == [(1, "received"), (2, "received"), (3, "missing")]
+    day = UnitDay.objects.get(unit=personas.pustu, date=today)
+    assert (day.photos, day.photos_missing) == (2, 1)
+
+
+def test_other_photos_under_a_used_key_are_a_conflict(personas, reporting, today):
+    submit(personas, today, photos=[jpeg(1)])
+    with pytest.raises(IdempotencyConflict):
+        submit(personas, today, photos=[jpeg(1), jpeg(2)], photos_expected=1)
+    assert Photo.objects.count() == 1
+
+
+def test_a_failure_midway_leaves_nothing(personas, reporting, today, media, monkeypatch):
+    before = Entry.objects.count()
+
+    def broken_ledger(**kw):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "record", broken_ledger)
+    with pytest.raises(RuntimeError):
+        submit(personas, today, photos=[jpeg(1), jpeg(2)])
+    assert Report.objects.count() == 0
+    assert Photo.objects.count() == 0
+    assert not UnitDay.objects.exists()
+    assert Entry.objects.count() == before
+    assert _files(media / "private") == [] if (media / "private").exists() else True
+
+
+def test_a_failure_while_storing_the_second_photo_leaves_nothing(
+    personas, reporting, today, media, monkeypatch
+):
+    storage = services.private_storage()
+    real_save = type(storage).save
+    calls = []
+
+    def flaky_save(self, name, content, max_length=None):
+        calls.append(name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_save(self, name, content, max_length=max_length)
+
+    monkeypatch.setattr(type(storage), "save", flaky_save)
+    with pytest.raises(OSError):
+        submit(personas, today, photos=[jpeg(1), jpeg(2)])
+    assert Report.objects.count() == 0
+    assert _files(media / "private") == []
+
+
+def test_the_reporter_must_hold_the_position(personas, reporting, today):
+    position = personas.kasi.current_assignments().first().position
+    with pytest.raises(SubmissionForbidden):
+        submit(personas, today, position=position, unit=position.unit)
+
+
+def test_staff_cannot_report_for_another_unit(personas, reporting, today):
+    with pytest.raises(SubmissionForbidden):
+        submit(personas, today, unit=personas.puskesmas)
+
+
+def test_a_head_may_report_for_a_unit_under_theirs(personas, reporting, today):
+    position = personas.head.current_assignments().first().position
+    result = submit(personas, today, author=personas.head, position=position, unit=personas.pustu)
+    assert result.report.unit == personas.pustu
+
+
+@pytest.mark.parametrize("offset", [1, -30])
+def test_dates_in_the_future_or_too_old_are_refused(personas, reporting, today, offset):
+    with pytest.raises(SubmissionError) as exc:
+        submit(personas, today + datetime.timedelta(days=offset))
+    assert "date" in exc.value.errors
+
+
+def test_a_bad_key_is_refused(personas, reporting, today):
+    with pytest.raises(SubmissionError):
+        submit(personas, today, key="short")
+    with pytest.raises(SubmissionError):
+        submit(personas, today, key="has spaces in it")
+
+
+def test_too_many_photos_are_refused(personas, reporting, today, settings):
+    settings.REPORTS_MAX_PHOTOS = 2
+    with pytest.raises(SubmissionError):
+        submit(personas, today, photos=[jpeg(1), jpeg(2), jpeg(3)])
+    assert Report.objects.count() == 0
+
+
+def test_content_hash_ignores_how_the_text_travelled(personas, today):
+    a = report_data(personas, today, narrative="Line one\r\nLine two  ")
+    b = report_data(personas, today, narrative="Line one\nLine two")
+    assert services.content_hash(author=personas.staff, data=a) == services.content_hash(
+        author=personas.staff, data=b
+    )
