@@ -35,7 +35,7 @@ from superteam.innovations.models import (
 )
 from superteam.innovations.notifications import notify
 from superteam.ledger.services import record
-from superteam.org.models import Assignment, Position, PositionLevel, Unit
+from superteam.org.models import HEAD_LEVELS, Assignment, Position, PositionLevel, Unit
 from superteam.scoring import services as scoring
 from superteam.scoring.families import family_of, scoring_unit_for
 from superteam.scoring.models import Side
@@ -166,7 +166,11 @@ def register_innovation(
         if name in data:
             setattr(innovation, name, data[name])
     if innovation.responsible_position is None:
-        innovation.responsible_position = acting_position(actor, owner_unit)
+        heads = sorted(
+            Position.objects.filter(unit=owner_unit, level__in=HEAD_LEVELS, is_active=True),
+            key=lambda p: (p.level != PositionLevel.HEAD, p.sort_order),
+        )
+        innovation.responsible_position = heads[0] if heads else acting_position(actor, owner_unit)
         if innovation.responsible_position is not None:
             try:
                 _check_position(innovation)

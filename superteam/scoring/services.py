@@ -178,31 +178,39 @@ def _ensure_draft(model: ScoringModel) -> None:
 
 
 @transaction.atomic
-def update_draft(*, model: ScoringModel, actor, fields: dict, indicators: list[dict]) -> None:
-    """Save a draft's parameters and catalogue (indicator dicts carry ``id`` or are new)."""
+def update_draft(
+    *, model: ScoringModel, actor, fields: dict, indicators: list[dict] | None = None
+) -> None:
+    """Save a draft's parameters and, when given, its whole catalogue (indicator dicts carry
+    ``id`` for existing rows, ``DELETE`` to drop one; rows not listed are dropped)."""
     model = ScoringModel.objects.select_for_update().get(pk=model.pk)
     _ensure_draft(model)
     for name, value in fields.items():
         setattr(model, name, value)
     model.full_clean()
     model.save()
-    existing = {i.pk: i for i in model.indicators.all()}
-    keep = set()
-    for data in indicators:
-        data = dict(data)
-        pk = data.pop("id", None)
-        delete = data.pop("DELETE", False)
-        ind = existing.get(pk) if pk else Indicator(model=model)
-        if ind is None:
-            continue
-        if delete:
-            continue
-        for name, value in data.items():
-            setattr(ind, name, value)
-        ind.full_clean(exclude=["model"])
-        ind.save()
-        keep.add(ind.pk)
-    model.indicators.exclude(pk__in=keep).delete()
+    if indicators is not None:
+        wanted = [d.get("code") for d in indicators if not d.get("DELETE")]
+        if len(wanted) != len(set(wanted)):
+            raise ValidationError(_("Two indicators have the same code."))
+        existing = {i.pk: i for i in model.indicators.all()}
+        # Codes may be swapped between rows: park them first so no save collides.
+        for ind in existing.values():
+            Indicator.objects.filter(pk=ind.pk).update(code=f"~{ind.pk}")
+        keep = set()
+        for data in indicators:
+            data = dict(data)
+            pk = data.pop("id", None)
+            delete = data.pop("DELETE", False)
+            ind = existing.get(pk) if pk else Indicator(model=model)
+            if ind is None or delete:
+                continue
+            for name, value in data.items():
+                setattr(ind, name, value)
+            ind.full_clean(exclude=["model"], validate_unique=False, validate_constraints=False)
+            ind.save()
+            keep.add(ind.pk)
+        model.indicators.exclude(pk__in=keep).delete()
     codes = list(model.indicators.values_list("code", flat=True))
     if len(codes) != len(set(codes)):
         raise ValidationError(_("Two indicators have the same code."))
@@ -329,11 +337,13 @@ def _best_claims(rows: Iterable[tuple]) -> dict:
     return best
 
 
-def _innovation_payload(innovation: Innovation, result: formula.InnovationResult) -> dict:
+def _innovation_payload(
+    innovation: Innovation, result: formula.InnovationResult, counted: bool | None = None
+) -> dict:
     return {
         "quality": result.quality,
         "maximum": result.maximum,
-        "counted": innovation.is_counted,
+        "counted": innovation.is_counted if counted is None else counted,
         "zeroed": result.zeroed,
         "missing_mandatory": result.missing_mandatory,
         "affair": innovation.affair,
@@ -541,12 +551,19 @@ def ensure_unit_scores(*, regency: Regency, model: ScoringModel) -> int:
 
 
 def recompute_regency(
-    *, regency: Regency, model: ScoringModel | None = None, stdout=None, chunk: int = 500
+    *,
+    regency: Regency,
+    model: ScoringModel | None = None,
+    stdout=None,
+    chunk: int = 500,
+    as_of: datetime.datetime | None = None,
 ) -> int:
     """Rebuild every rollup of a regency from the evidence table (model change, repair).
 
     Runs unit by unit in chunks, each chunk in its own transaction, so a national-size
-    regency never holds everything in memory or one long lock. Returns units computed.
+    regency never holds everything in memory or one long lock. With ``as_of`` the scores
+    are rebuilt as they stood then (evidence verified by then, innovations rolled out by
+    then): used to replay history after an import, and by the demo. Returns units computed.
     """
     model = model or current_model(regency=regency)
     defs = indicator_defs(model)
@@ -559,10 +576,34 @@ def recompute_regency(
         for start in range(0, len(unit_ids), chunk):
             ids = unit_ids[start : start + chunk]
             with transaction.atomic():
-                _recompute_chunk(regency, model, defs, params, ids)
+                _recompute_chunk(regency, model, defs, params, ids, as_of=as_of)
             done += len(ids)
             bar.advance(len(ids))
     return done
+
+
+UNIT_SCORE_FIELDS = [
+    "family",
+    "institution",
+    "institution_max",
+    "quality_sum",
+    "quality_max",
+    "counted_innovations",
+    "divisor",
+    "innovation_quality",
+    "quantity_count",
+    "basic_affairs",
+    "quantity",
+    "quantity_max",
+    "score",
+    "category",
+    "final",
+    "accepted_evidence",
+    "pending_evidence",
+    "lines",
+    "innovations",
+    "computed_at",
+]
 
 
 def _refresh_scoring_units(regency: Regency) -> None:
@@ -596,15 +637,25 @@ def _refresh_scoring_units(regency: Regency) -> None:
     Innovation.objects.bulk_update(stale, ["scoring_unit"], batch_size=1000)
 
 
-def _recompute_chunk(regency, model, defs, params, unit_ids: list[int]) -> None:
+def _recompute_chunk(regency, model, defs, params, unit_ids: list[int], as_of=None) -> None:
     innovations = list(
         Innovation.objects.filter(scoring_unit_id__in=unit_ids).only(
-            "pk", "title", "scoring_unit_id", "stage", "is_active", "affair", "regency_id"
+            "pk",
+            "title",
+            "scoring_unit_id",
+            "stage",
+            "is_active",
+            "affair",
+            "regency_id",
+            "implemented_on",
         )
     )
     inn_ids = [i.pk for i in innovations]
+    accepted = Q(status=EvidenceStatus.ACCEPTED)
+    if as_of is not None:
+        accepted &= Q(verified_at__lte=as_of)
     claims = _best_claims(
-        Evidence.objects.filter(innovation_id__in=inn_ids, status=EvidenceStatus.ACCEPTED)
+        Evidence.objects.filter(accepted, innovation_id__in=inn_ids)
         .values_list("innovation_id", "indicator_code", "level", "accepted_level", "pk")
         .iterator(chunk_size=5000)
     )
@@ -615,9 +666,13 @@ def _recompute_chunk(regency, model, defs, params, unit_ids: list[int]) -> None:
         )
     }
     new_scores, retire, refs_by_unit = [], [], defaultdict(list)
+    day = timezone.localtime(as_of).date() if as_of is not None else None
     for inn in innovations:
         result = formula.score_innovation(defs, claims.get(inn.pk, {}))
-        payload = _innovation_payload(inn, result)
+        counted = inn.is_counted and (
+            day is None or (inn.implemented_on is not None and inn.implemented_on <= day)
+        )
+        payload = _innovation_payload(inn, result, counted)
         old = current.get(inn.pk)
         if old is not None and _same(old, inn.scoring_unit_id, payload):
             score = old
@@ -637,7 +692,7 @@ def _recompute_chunk(regency, model, defs, params, unit_ids: list[int]) -> None:
     InnovationScore.objects.bulk_create(new_scores, batch_size=1000)
     inst_claims = _best_claims(
         Evidence.objects.filter(
-            unit_id__in=unit_ids, innovation__isnull=True, status=EvidenceStatus.ACCEPTED
+            accepted, unit_id__in=unit_ids, innovation__isnull=True
         ).values_list("unit_id", "indicator_code", "level", "accepted_level", "pk")
     )
     pending = defaultdict(int)
@@ -651,6 +706,16 @@ def _recompute_chunk(regency, model, defs, params, unit_ids: list[int]) -> None:
         pending[unit_id] += 1
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
     existing = {s.unit_id: s for s in UnitScore.objects.filter(model=model, unit_id__in=unit_ids)}
+    # A unit scored for the first time under this model keeps the signals read under another.
+    carried = {}
+    if len(existing) < len(unit_ids):
+        for unit_id, signals, signals_at in (
+            UnitScore.objects.filter(unit_id__in=set(unit_ids) - set(existing))
+            .exclude(signals={})
+            .order_by("computed_at")
+            .values_list("unit_id", "signals", "signals_at")
+        ):
+            carried[unit_id] = (signals, signals_at)
     to_create, to_update = [], []
     for unit_id in unit_ids:
         unit = units[unit_id]
@@ -671,9 +736,17 @@ def _recompute_chunk(regency, model, defs, params, unit_ids: list[int]) -> None:
         accepted = sum(r["accepted"] for r in refs) + sum(
             1 for c in unit_claims.values() if c.level
         )
-        score = existing.get(unit_id) or UnitScore(
-            regency_id=regency.pk, unit=unit, model=model, family=family_of(unit)
-        )
+        score = existing.get(unit_id)
+        if score is None:
+            signals, signals_at = carried.get(unit_id, ({}, None))
+            score = UnitScore(
+                regency_id=regency.pk,
+                unit=unit,
+                model=model,
+                family=family_of(unit),
+                signals=signals,
+                signals_at=signals_at,
+            )
         result = formula.score_unit(
             params,
             defs,
@@ -693,29 +766,10 @@ def _recompute_chunk(regency, model, defs, params, unit_ids: list[int]) -> None:
         _apply(score, result, refs, accepted, pending.get(unit_id, 0))
         score.computed_at = timezone.now()
         (to_update if score.pk else to_create).append(score)
-    fields = [
-        "family",
-        "institution",
-        "institution_max",
-        "quality_sum",
-        "quality_max",
-        "counted_innovations",
-        "divisor",
-        "innovation_quality",
-        "quantity_count",
-        "basic_affairs",
-        "quantity",
-        "quantity_max",
-        "score",
-        "category",
-        "final",
-        "accepted_evidence",
-        "pending_evidence",
-        "lines",
-        "innovations",
-        "computed_at",
-    ]
-    UnitScore.objects.bulk_update(to_update, fields, batch_size=500)
+    # Row by row: Django's bulk_update of twenty columns is far slower than plain UPDATEs,
+    # and rows stay in place for a verification that recomputes one unit meanwhile.
+    for score in to_update:
+        score.save(update_fields=UNIT_SCORE_FIELDS)
     UnitScore.objects.bulk_create(to_create, batch_size=500)
 
 
@@ -733,9 +787,10 @@ def refresh_signals(*, regency: Regency, today: datetime.date | None = None, std
     today = today or timezone.localdate()
     scores = list(UnitScore.objects.filter(model=model, regency=regency).select_related("unit"))
     now = timezone.now()
+    values_by_unit = local_signals.read_many(units=[s.unit for s in scores], today=today)
     with Progress(len(scores), "Local signals", stdout) as bar:
         for score in scores:
-            values = local_signals.read(unit=score.unit, today=today)
+            values = values_by_unit[score.unit_id]
             score.signals = values
             score.signals_at = now
             inputs = _signal_inputs(values)
@@ -752,7 +807,10 @@ def refresh_signals(*, regency: Regency, today: datetime.date | None = None, std
             score.final = blended if score.score > 0 else formula.ZERO
             bar.advance()
     with transaction.atomic():
-        UnitScore.objects.bulk_update(scores, ["signals", "signals_at", "final"], batch_size=500)
+        for score in scores:
+            UnitScore.objects.filter(pk=score.pk).update(
+                signals=score.signals, signals_at=score.signals_at, final=score.final
+            )
     return len(scores)
 
 
