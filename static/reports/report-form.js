@@ -9,7 +9,7 @@
   if (!form || !window.fetch || !window.indexedDB || !window.FormData || !window.ReportQueue) return;
   var text = form.dataset;
   var DRAFT = "superteam-report-draft:" + (text.user || "");
-  var KEPT = ["idempotency_key", "position", "unit", "date", "title", "narrative", "location_name", "latitude", "longitude"];
+  var SKIPPED = { csrfmiddlewaretoken: 1, photos: 1, photos_expected: 1, client_created_at: 1 };
   var statusBox = document.getElementById("report-status");
   var queueBox = document.getElementById("report-queue");
   var draftNote = document.getElementById("draft-note");
@@ -30,8 +30,16 @@
   }
 
   function saveDraft() {
-    var draft = {};
-    KEPT.forEach(function (name) { var el = field(name); if (el) draft[name] = el.value; });
+    // Every field but the photos (files cannot be kept in localStorage).
+    var draft = { fields: [] };
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || SKIPPED[el.name] || el.type === "file" || el.type === "submit") return;
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) draft.fields.push([el.name, el.value, true]);
+      } else {
+        draft.fields.push([el.name, el.value]);
+      }
+    });
     try { localStorage.setItem(DRAFT, JSON.stringify(draft)); } catch (e) { /* storage full */ }
     if (draftNote) draftNote.textContent = text.draftSaved;
   }
@@ -39,16 +47,24 @@
   function restoreDraft() {
     var draft = null;
     try { draft = JSON.parse(localStorage.getItem(DRAFT) || "null"); } catch (e) { draft = null; }
-    if (draft && draft.idempotency_key && (draft.title || draft.narrative)) {
-      KEPT.forEach(function (name) {
-        var el = field(name);
-        if (el && draft[name] !== undefined && draft[name] !== "") el.value = draft[name];
-      });
-      if (draftNote) draftNote.textContent = text.draftRestored;
-    } else {
+    var values = {};
+    ((draft && draft.fields) || []).forEach(function (f) { (values[f[0]] = values[f[0]] || []).push(f); });
+    var written = (values.title && values.title[0][1]) || (values.narrative && values.narrative[0][1]);
+    if (!written || !values.idempotency_key) {
       // A page served from the cache carries an old key: every new report gets its own.
       field("idempotency_key").value = newKey();
+      return;
     }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var saved = values[el.name];
+      if (!saved || el.type === "file") return;
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = saved.some(function (f) { return f[1] === el.value; });
+      } else {
+        el.value = saved[0][1];
+      }
+    });
+    if (draftNote) draftNote.textContent = text.draftRestored;
   }
 
   function startNewReport() {
@@ -57,6 +73,7 @@
       var el = field(n); if (el) el.value = "";
     });
     form.querySelectorAll("input[type=checkbox]").forEach(function (el) { el.checked = false; });
+    form.querySelectorAll("input[name^=reading_]").forEach(function (el) { el.value = ""; });
     field("photos").value = "";
     field("idempotency_key").value = newKey();
     if (draftNote) draftNote.textContent = "";

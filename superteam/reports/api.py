@@ -36,7 +36,10 @@ MAX_BATCH = 50
 
 
 class ReportIn(Schema):
-    """The fields of a report (multipart form fields). Dates are ISO 8601."""
+    """The fields of a report (multipart form fields). Dates are ISO 8601. Links:
+    ``innovations``, ``decisions`` (rakor decisions acted on) and ``indicators``
+    (agreement indicators) are repeated ids; ``reading_<indicator id>`` carries the value
+    read for an indicator, recorded as its realisation on the report's date."""
 
     idempotency_key: str
     title: str
@@ -51,6 +54,7 @@ class ReportIn(Schema):
     client_created_at: str | None = None
     innovations: list[int] = []
     decisions: list[int] = []
+    indicators: list[int] = []
     queued: bool = False
 
 
@@ -188,16 +192,17 @@ def _submit_one(
         first = photo_errors[0] if photo_errors else _("Some fields need attention.")
         return 400, {"detail": first, "errors": errors}
     report_data = form.to_data()
-    wanted_innovations = set(data.getlist("innovations"))
-    wanted_decisions = set(data.getlist("decisions"))
-    if wanted_innovations:
-        report_data.innovations = [
-            i for i in links.innovations_for([report_data.unit]) if str(i.pk) in wanted_innovations
-        ]
-    if wanted_decisions:
-        report_data.decisions = [
-            d for d in links.decisions_for([report_data.unit]) if str(d.pk) in wanted_decisions
-        ]
+    (
+        report_data.innovations,
+        report_data.decisions,
+        report_data.readings,
+        link_errors,
+    ) = links.choose(
+        data, units=[report_data.unit, report_data.position.unit], day=report_data.date
+    )
+    if link_errors:
+        first = next(iter(link_errors.values()))[0]
+        return 400, {"detail": first, "errors": link_errors}
     if data.get("queued") in ("1", "true", "True"):
         channel = Channel.OFFLINE
     try:

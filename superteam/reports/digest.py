@@ -35,6 +35,7 @@ from superteam.reports import compliance
 from superteam.reports.models import (
     WARNING_FLAGS,
     DigestDelivery,
+    IndicatorReading,
     Photo,
     PhotoFlag,
     PhotoStatus,
@@ -193,6 +194,7 @@ def build_digest(*, regency, day: datetime.date, under: Unit | None = None) -> D
             if all(d.pk != link.decision.pk for d, _r in s.decisions):
                 s.decisions.append((link.decision, link.report))
     since, started = _innovations_since_rakor(regency=regency, day=day, under=under)
+    moved = _indicators_moved(regency=regency, day=day, report_scope=report_scope)
     ordered = [sections[str(c.pk)] for c in index.clusters] + [other]
     return Digest(
         regency=regency if isinstance(regency, Regency) else Regency.objects.get(pk=regency),
@@ -204,7 +206,39 @@ def build_digest(*, regency, day: datetime.date, under: Unit | None = None) -> D
         silent_count=len(silent),
         since_rakor=since,
         innovations=started,
+        indicators=moved,
     )
+
+
+def _indicators_moved(*, regency, day, report_scope) -> list[dict]:
+    """Agreement indicators that got a value from the day's reports (the latest each)."""
+    readings = (
+        IndicatorReading.objects.filter(
+            regency=regency,
+            report__date=day,
+            value__isnull=False,
+            **{f"report__{k}": v for k, v in report_scope.items()},
+        )
+        .select_related("indicator__terms", "report__unit")
+        .order_by("indicator_id", "-report__submitted_at")[:200]
+    )
+    rows, seen = [], set()
+    for r in readings:
+        if r.indicator_id in seen or r.indicator.terms is None:
+            continue
+        seen.add(r.indicator_id)
+        rows.append(
+            {
+                "name": r.indicator.terms.name,
+                "value": r.value,
+                "unit_of_measure": r.indicator.terms.unit_of_measure,
+                "target": r.indicator.terms.target,
+                "capaian": r.indicator.capaian,
+                "unit": r.report.unit.display_name,
+                "report": r.report,
+            }
+        )
+    return rows
 
 
 def _innovations_since_rakor(*, regency, day, under):

@@ -116,6 +116,13 @@ class Report(RegencyScoped):
         blank=True,
         related_name="daily_reports",
     )
+    indicators = models.ManyToManyField(
+        "agreements.Indicator",
+        verbose_name=_("agreement indicators"),
+        through="IndicatorReading",
+        blank=True,
+        related_name="daily_reports",
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -153,6 +160,42 @@ class Report(RegencyScoped):
             ReportStatus.REJECTED: "bad",
             ReportStatus.ON_HOLD: "warn",
         }.get(self.status, "info")
+
+
+class IndicatorReading(RegencyScoped):
+    """An agreement indicator a report is about, with the value read that day if any;
+    a value becomes a realisation (realisasi) of the indicator as of the report's date."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="readings"
+    )
+    indicator = models.ForeignKey(
+        "agreements.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="daily_report_readings",
+    )
+    value = models.DecimalField(
+        _("value read"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    realisation = models.ForeignKey(
+        "agreements.Realisation",
+        verbose_name=_("realisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("indicator reading")
+        verbose_name_plural = _("indicator readings")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="reports_reading_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.value}"
 
 
 class PhotoStatus(models.TextChoices):

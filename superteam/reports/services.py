@@ -97,7 +97,8 @@ class ReportData:
     client_created_at: datetime.datetime | None = None
     innovations: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
-    readings: list[tuple[object, Decimal]] = field(default_factory=list)  # (indicator, value)
+    # (indicator, value or None): indicators the report is about, with the value read
+    readings: list[tuple[object, Decimal | None]] = field(default_factory=list)
 
     def canonical(self, author_id: int) -> dict:
         """The fields the content hash covers: what the person wrote, not how it travelled."""
@@ -118,7 +119,10 @@ class ReportData:
             "photos": self.photos_expected,
             "innovations": sorted(i.pk for i in self.innovations),
             "decisions": sorted(d.pk for d in self.decisions),
-            "readings": sorted((i.pk, f"{Decimal(v):f}") for i, v in self.readings),
+            "readings": sorted(
+                (i.pk, None if v is None else f"{Decimal(v).normalize():f}")
+                for i, v in self.readings
+            ),
         }
 
 

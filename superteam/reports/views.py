@@ -56,9 +56,13 @@ def _regency_or_404(request):
     return regency
 
 
-def _link_choices(request):
+def _link_choices(request, day):
     units = [p.unit for p in request.actor.positions]
-    return list(links.innovations_for(units)), list(links.decisions_for(units))
+    return {
+        "innovations": list(links.innovations_for(units)),
+        "decisions": list(links.decisions_for(units)),
+        "indicators": list(links.indicators_for(units, day)),
+    }
 
 
 @login_required
@@ -67,40 +71,41 @@ def submit(request):
     and queues the report on the phone while offline (static/reports/report-form.js)."""
     require(request, "reports.submit")
     regency = _regency_or_404(request)
-    innovations, decisions = _link_choices(request)
+    choices = _link_choices(request, regency_today(regency))
     if request.method == "POST":
         form = ReportForm(request.POST, actor=request.actor)
         photos, photo_errors = check_uploads(request.FILES.getlist("photos"))
         if form.is_valid() and not photo_errors:
             data = form.to_data()
-            data.innovations = [
-                i for i in innovations if str(i.pk) in request.POST.getlist("innovations")
-            ]
-            data.decisions = [
-                d for d in decisions if str(d.pk) in request.POST.getlist("decisions")
-            ]
-            try:
-                result = submit_report(
-                    author=request.user,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    data=data,
-                    photos=photos,
-                    channel=Channel.WEB,
-                )
-            except SubmissionError as exc:
-                for field, errors in exc.errors.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                if not exc.errors:
-                    form.add_error(None, exc.message)
-            else:
-                if result.created:
-                    messages.success(request, _("Report received. Thank you."))
-                else:
-                    messages.info(
-                        request, _("This report had already arrived; nothing was doubled.")
+            data.innovations, data.decisions, data.readings, link_errors = links.choose(
+                request.POST, units=[data.unit, data.position.unit], day=data.date
+            )
+            for errors in link_errors.values():
+                for error in errors:
+                    form.add_error(None, error)
+            if not link_errors:
+                try:
+                    result = submit_report(
+                        author=request.user,
+                        idempotency_key=form.cleaned_data["idempotency_key"],
+                        data=data,
+                        photos=photos,
+                        channel=Channel.WEB,
                     )
-                return redirect("reports:detail", pk=result.report.pk)
+                except SubmissionError as exc:
+                    for field, errors in exc.errors.items():
+                        for error in errors:
+                            form.add_error(field if field in form.fields else None, error)
+                    if not exc.errors:
+                        form.add_error(None, exc.message)
+                else:
+                    if result.created:
+                        messages.success(request, _("Report received. Thank you."))
+                    else:
+                        messages.info(
+                            request, _("This report had already arrived; nothing was doubled.")
+                        )
+                    return redirect("reports:detail", pk=result.report.pk)
         status = 400
     else:
         form = ReportForm(
@@ -114,10 +119,17 @@ def submit(request):
         {
             "form": form,
             "photo_errors": photo_errors,
-            "innovations": innovations,
-            "decisions": decisions,
+            **choices,
             "chosen_innovations": request.POST.getlist("innovations"),
             "chosen_decisions": request.POST.getlist("decisions"),
+            "indicator_rows": [
+                {
+                    "indicator": ind,
+                    "checked": str(ind.pk) in request.POST.getlist("indicators"),
+                    "value": request.POST.get(f"reading_{ind.pk}", ""),
+                }
+                for ind in choices["indicators"]
+            ],
             "max_photos": settings.REPORTS_MAX_PHOTOS,
             "sw_scope": reverse("reports:service_worker").rsplit("/", 1)[0] + "/",
             "single_position": len(request.actor.positions) == 1,
