@@ -315,7 +315,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # base64, or else generated once into this file (mode 0600).
 LEDGER_SIGNING_KEY = os.environ.get("LEDGER_SIGNING_KEY", "")
 LEDGER_SIGNING_KEY_FILE = Path(
-    os.environ.get("LEDGER_SIGNING_KEY_FILE", VAR_DIR / "ledger-signing-key")
+    os.environ.get(
+        "LEDGER_SIGNING_KEY_FILE",
+        # Tests never leave a key in the installation's VAR_DIR.
+        Path("/tmp/superteam-test-ledger-key") if TESTING else VAR_DIR / "ledger-signing-key",  # noqa: S108
+    )
 )
 # Local time of the daily signed checkpoint and chain verification, and of the refresh
 # of every indicator's status (on track / at risk / late).

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from superteam.agreements import views as agreement_views
 from superteam.api.urls import api
 from superteam.core import views as core_views
 
@@ -18,16 +19,10 @@ urlpatterns = [
     path("", include("superteam.core.urls")),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    # Password change and reset keep each person's signing key in step (agreements app).
+    path("accounts/password/", include("superteam.agreements.passwords")),
+    # Short public address of an agreement version's verification page (its QR code).
+    path("v/<str:code>", agreement_views.verify_public, name="verify_agreement"),
     path("accounts/tokens/", include("superteam.api.urls")),
     path("org/", include("superteam.org.urls")),
     path("ledger/", include("superteam.ledger.urls")),

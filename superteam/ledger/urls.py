@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401 - views are added here as the app grows
+from django.urls import path
+
+from superteam.ledger import views
 
 app_name = "ledger"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("entry/<int:seq>/", views.entry, name="entry"),
+    path("verify/", views.verify, name="verify"),
+    path("checkpoint/", views.checkpoint, name="checkpoint"),
+    path("checkpoints.json", views.published, name="published"),
+]
