@@ -38,7 +38,7 @@ def report_data(personas, day, **kw) -> ReportData:
     return ReportData(**values)
 
 
-def submit(personas, day, *, key="key-00000001", photos=(), author=None, **kw):
+def submit(personas, day, *, key="key-00000001", photos=(), author=None, received_at=None, **kw):
     """Submit as the pustu's nurse (or ``author``) through the service."""
     from superteam.reports.photos import check_upload
 
@@ -48,6 +48,7 @@ def submit(personas, day, *, key="key-00000001", photos=(), author=None, **kw):
         idempotency_key=key,
         data=report_data(personas, day, **kw),
         photos=checked,
+        received_at=received_at,
     )
 
 

@@ -1,0 +1,172 @@
+"""The reports API: one report, a batch, status; the same idempotency rules as the form."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from superteam.api.services import issue_token
+from superteam.reports.models import Channel, Photo, Report
+from tests.reports.helpers import jpeg, pustu_gps, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def device(personas):
+    _token, raw = issue_token(person=personas.staff, name="Android perawat")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def _fields(today, **kw):
+    data = {
+        "idempotency_key": "api-00000001",
+        "title": "Posyandu lansia",
+        "narrative": "Pemeriksaan tekanan darah 20 lansia.",
+        "date": today.isoformat(),
+    }
+    data.update(kw)
+    return data
+
+
+def test_submit_then_resend_then_conflict(personas, reporting, today, english_client, device):
+    url = reverse("api:reports_submit")
+    photo = jpeg(1, day=today, gps=pustu_gps(personas))
+    first = english_client.post(url, {**_fields(today), "photos": [upload(photo)]}, headers=device)
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert body["created"] is True and body["status"] == "submitted"
+    assert body["photos"][0]["status"] == "received"
+    assert body["url"] == reverse("reports:detail", args=[body["id"]])
+    again = english_client.post(url, {**_fields(today), "photos": [upload(photo)]}, headers=device)
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"] and again.json()["created"] is False
+    other = english_client.post(url, _fields(today, narrative="Lain sama sekali."), headers=device)
+    assert other.status_code == 409
+    assert "different content" in other.json()["detail"]
+    assert other.json()["report_id"] == body["id"]
+    assert Report.objects.count() == 1 and Photo.objects.count() == 1
+    assert Report.objects.get().channel == Channel.API
+
+
+def test_the_only_position_is_used_when_none_is_given(personas, reporting, today, client, device):
+    response = client.post(reverse("api:reports_submit"), _fields(today), headers=device)
+    assert response.status_code == 201
+    assert Report.objects.get().position.unit == personas.pustu
+
+
+def test_missing_fields_are_reported_per_field(personas, reporting, today, english_client, device):
+    response = english_client.post(
+        reverse("api:reports_submit"), _fields(today, title=""), headers=device
+    )
+    assert response.status_code in (400, 422)
+    assert not Report.objects.exists()
+
+
+def test_a_person_without_a_position_cannot_report(personas, today, english_client):
+    _token, raw = issue_token(person=personas.outsider, name="x")
+    response = english_client.post(
+        reverse("api:reports_submit"), _fields(today), headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert response.status_code == 403
+
+
+def test_no_token_no_report(personas, today, client):
+    response = client.post(reverse("api:reports_submit"), _fields(today))
+    assert response.status_code == 401
+    response = client.post(
+        reverse("api:reports_submit"), _fields(today), headers={"Authorization": "Bearer st_nope"}
+    )
+    assert response.status_code == 401
+
+
+def test_batch_answers_each_report_in_order(personas, reporting, today, english_client, device):
+    items = [
+        {**_fields(today, idempotency_key="batch-0000001"), "photos": ["p1"]},
+        {**_fields(today, idempotency_key="batch-0000002", title="Kelas ibu hamil")},
+        {**_fields(today, idempotency_key="batch-0000001"), "photos": ["p1"]},  # a resend
+        {**_fields(today, idempotency_key="batch-0000002", title="Lain")},  # a conflict
+        {**_fields(today, idempotency_key="batch-0000003", date="2001-01-01")},  # too old
+        {**_fields(today, idempotency_key="batch-0000004"), "photos": ["nowhere"]},
+        {**_fields(today, idempotency_key="batch-0000005"), "photos": ["bad"]},
+    ]
+    response = english_client.post(
+        reverse("api:reports_batch"),
+        {
+            "reports": json.dumps(items),
+            "p1": upload(jpeg(1, day=today)),
+            "bad": upload(b"<svg/>", "x.jpg"),
+        },
+        headers=device,
+    )
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [201, 201, 200, 409, 400, 400, 400]
+    assert results[0]["report"]["id"] == results[2]["report"]["id"]
+    assert "Photo fields not found" in results[5]["detail"]
+    assert "web page or drawing" in results[6]["detail"]
+    assert Report.objects.count() == 2
+    assert set(Report.objects.values_list("channel", flat=True)) == {Channel.BATCH}
+
+
+def test_batch_input_must_be_a_json_array(personas, reporting, english_client, device):
+    url = reverse("api:reports_batch")
+    assert english_client.post(url, {"reports": "{"}, headers=device).status_code == 400
+    assert english_client.post(url, {"reports": '{"a": 1}'}, headers=device).status_code == 400
+    too_many = json.dumps([{}] * 51)
+    response = english_client.post(url, {"reports": too_many}, headers=device)
+    assert response.status_code == 400 and "At most 50" in response.json()["detail"]
+
+
+def test_status_by_id_and_by_key(personas, reporting, today, client, device, client_as):
+    created = client.post(reverse("api:reports_submit"), _fields(today), headers=device).json()
+    detail = client.get(reverse("api:reports_detail", args=[created["id"]]), headers=device)
+    assert detail.status_code == 200 and detail.json()["status"] == "submitted"
+    by_key = client.get(reverse("api:reports_by_key", args=["api-00000001"]), headers=device)
+    assert by_key.json()["id"] == created["id"]
+    # Somebody who may not read the report gets 404, not its content.
+    _token, raw = issue_token(person=personas.other_head, name="x")
+    other = client.get(
+        reverse("api:reports_detail", args=[created["id"]]),
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert other.status_code == 404
+
+
+def test_ping_and_compliance(personas, reporting, today, client, device):
+    ping = client.post(reverse("api:reports_ping"), headers=device)
+    assert ping.status_code == 200 and ping.json()["person_id"] == personas.staff.pk
+    _token, raw = issue_token(person=personas.head, name="x")
+    head = {"Authorization": f"Bearer {raw}"}
+    response = client.get(
+        reverse("api:reports_compliance"), {"unit": personas.pustu.pk}, headers=head
+    )
+    assert response.status_code == 200 and response.json()["rate"] is not None
+    assert (
+        client.get(
+            reverse("api:reports_compliance"), {"unit": personas.pustu.pk}, headers=device
+        ).status_code
+        == 403
+    )
+
+
+def test_the_browser_session_needs_the_csrf_token(personas, reporting, today, client_as):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(personas.staff)
+    response = browser.post(reverse("api:reports_submit"), _fields(today))
+    assert response.status_code in (401, 403)
+    assert not Report.objects.exists()
+
+
+def test_the_openapi_document_describes_the_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    paths = schema["paths"]
+    assert "/api/reports/" in paths and "/api/reports/batch" in paths
+    post = paths["/api/reports/"]["post"]
+    assert {"200", "201", "400", "409"} <= set(post["responses"])
+    body = post["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert "idempotency_key" in json.dumps(schema["components"]) or "idempotency_key" in json.dumps(
+        body
+    )
