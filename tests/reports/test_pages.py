@@ -1,6 +1,7 @@
 """The pages: the phone form without JavaScript, a report, originals, the calendar."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -50,10 +51,10 @@ def test_the_form_is_small_for_slow_connections(personas, client_as):
     page = client_as(personas.staff).get(reverse("reports:submit"))
     html = page.content
     scripts = sum(
-        len(open(finders.find(name), "rb").read())
+        Path(finders.find(name)).stat().st_size
         for name in ("reports/report-form.js", "reports/queue.js")
     )
-    css = len(open(finders.find("reports/reports.css"), "rb").read())
+    css = Path(finders.find("reports/reports.css")).stat().st_size
     assert len(html) < 20_000, len(html)
     assert scripts < 20_000 and css < 5_000
     text = html.decode()
@@ -116,7 +117,7 @@ def test_flags_are_shown_to_verifiers_with_their_reason(personas, reporting, tod
     page = client_as(personas.verifier).get(reverse("reports:detail", args=[report.pk]))
     html = page.content.decode()
     assert "Diambil pada hari lain" in html and "padahal laporan untuk tanggal" in html
-    assert 'action="/reports/%d/verify/"' % report.pk in html
+    assert f'action="/reports/{report.pk}/verify/"' in html
 
 
 def test_missing_photos_show_as_missing(personas, reporting, today, client_as):
