@@ -394,6 +394,54 @@ def _candidates(regency, frequency, now):
     return articles[:MAX_ARTICLES], capped
 
 
+def _send_chunk(
+    claimed,
+    candidates,
+    items_by_language,
+    regency,
+    run,
+    transport,
+    results,
+    errors_in_a_row,
+    progress,
+) -> tuple[bool, int]:
+    """Send a chunk's claimed emails; returns (stopped, connection errors in a row)."""
+    for index, (dispatch, subscriber, articles) in enumerate(claimed):
+        if subscriber.language not in items_by_language:
+            items = digest_items(candidates, subscriber.language)
+            items_by_language[subscriber.language] = {
+                a.pk: item for a, item in zip(candidates, items, strict=True)
+            }
+        by_article = items_by_language[subscriber.language]
+        message = digest_message(
+            subscriber=subscriber,
+            dispatch=dispatch,
+            regency=regency,
+            items=[by_article[a.pk] for a in articles],
+        )
+        try:
+            outcome, error = transport.send(message, lambda d=dispatch.pk: hand_over(d))
+        except MailServerUnavailable as exc:
+            errors_in_a_row += 1
+            _release([dispatch.pk], str(exc))
+            run.failed += 1
+            if errors_in_a_row >= MAX_CONNECTION_ERRORS:
+                rest = [d.pk for d, _s, _a in claimed[index + 1 :]]
+                _release(rest, "mail server unavailable")
+                run.skipped += len(rest)
+                return True, errors_in_a_row
+            continue
+        errors_in_a_row = 0
+        results[outcome].append((dispatch.pk, error))
+        if outcome == Outcome.SENT:
+            run.sent += 1
+        elif outcome != Outcome.LOST_CLAIM:
+            run.failed += 1
+        if progress:
+            progress(1)
+    return False, errors_in_a_row
+
+
 def _run(regency, frequency, now, worker, transport, chunk_size, progress) -> SendRun:
     release_stale_claims(regency=regency, now=now)
     candidates, capped = _candidates(regency, frequency, now)
@@ -443,41 +491,21 @@ def _run(regency, frequency, now, worker, transport, chunk_size, progress) -> Se
         )
         run.skipped += skipped
         results: dict[Outcome, list[tuple[int, str]]] = defaultdict(list)
-        for index, (dispatch, subscriber, articles) in enumerate(claimed):
-            if subscriber.language not in items_by_language:
-                items = digest_items(candidates, subscriber.language)
-                items_by_language[subscriber.language] = {
-                    a.pk: item for a, item in zip(candidates, items, strict=True)
-                }
-            by_article = items_by_language[subscriber.language]
-            message = digest_message(
-                subscriber=subscriber,
-                dispatch=dispatch,
-                regency=regency,
-                items=[by_article[a.pk] for a in articles],
+        try:
+            stopped, errors_in_a_row = _send_chunk(
+                claimed,
+                candidates,
+                items_by_language,
+                regency,
+                run,
+                transport,
+                results,
+                errors_in_a_row,
+                progress,
             )
-            try:
-                outcome, error = transport.send(message, lambda d=dispatch.pk: hand_over(d))
-            except MailServerUnavailable as exc:
-                errors_in_a_row += 1
-                _release([dispatch.pk], str(exc))
-                run.failed += 1
-                if errors_in_a_row >= MAX_CONNECTION_ERRORS:
-                    rest = [d.pk for d, _s, _a in claimed[index + 1 :]]
-                    _release(rest, "mail server unavailable")
-                    run.skipped += len(rest)
-                    stopped = True
-                    break
-                continue
-            errors_in_a_row = 0
-            results[outcome].append((dispatch.pk, error))
-            if outcome == Outcome.SENT:
-                run.sent += 1
-            elif outcome != Outcome.LOST_CLAIM:
-                run.failed += 1
-            if progress:
-                progress(1)
-        _settle(results)
+        finally:
+            # Also when stopped half-way (SIGTERM): record what the server already answered.
+            _settle(results)
         if results.get(Outcome.REFUSED_TEMPORARY):
             run.skipped += len(results[Outcome.REFUSED_TEMPORARY])
         run.save(update_fields=["sent", "failed", "skipped"])

@@ -116,5 +116,6 @@ def make_cover(upload) -> Cover:
         thumb=ContentFile(_encode(thumb), name=f"{name}-card.jpg"),
         width=large.width,
         height=large.height,
-        original=ContentFile(data, name=f"{name}.{ext}"),
+        # Its own random name: a public address says nothing about where the original is.
+        original=ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"),
     )

@@ -5,7 +5,9 @@ the units named by ``settings.NEWS_EDITOR_UNITS`` (by default Diskominfo's Bidan
 Informasi dan Komunikasi Publik) and their sub-units are **editors**: they write,
 translate and send articles for review. The heads of those units (and of the units
 above them, e.g. the kepala Diskominfo) are **reviewers**: they publish, schedule,
-return to draft and correct published articles. Admins are both. Public pages need no rule.
+return to draft and correct published articles. Admins are both. The regent, although
+governing every unit, is a source of news rather than its editor: not in the newsroom by
+that alone. Public pages need no rule.
 """
 
 from __future__ import annotations
@@ -46,13 +48,19 @@ def _same_regency(unit, obj) -> bool:
     return regency_id is None or unit.regency_id == regency_id
 
 
+def _heads(actor: Actor, unit) -> bool:
+    """Holds the head position of the unit or of a unit above it. Deliberately not
+    ``acts_for``: governing the regency (the regent) does not make one an editor."""
+    return any(unit.path.startswith(h.path) for h in actor.headed_units)
+
+
 def is_editor(actor: Actor, obj=None) -> bool:
     if not actor.is_authenticated:
         return False
     if actor.is_admin and actor.in_regency(obj):
         return True
     return any(
-        _same_regency(u, obj) and (actor.is_member_of(u) or actor.acts_for(u))
+        _same_regency(u, obj) and (actor.is_member_of(u) or _heads(actor, u))
         for u in _editor_units(actor)
     )
 
@@ -62,7 +70,7 @@ def is_reviewer(actor: Actor, obj=None) -> bool:
         return False
     if actor.is_admin and actor.in_regency(obj):
         return True
-    return any(_same_regency(u, obj) and actor.acts_for(u) for u in _editor_units(actor))
+    return any(_same_regency(u, obj) and _heads(actor, u) for u in _editor_units(actor))
 
 
 @rule("news.edit")

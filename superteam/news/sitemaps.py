@@ -3,6 +3,7 @@ hreflang alternates, and the portal's listing pages."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import path, reverse
 
@@ -10,12 +11,30 @@ from superteam.news.models import Article
 from superteam.org.models import Cluster, Regency
 
 
+class _DefaultLanguageXDefault:
+    """Django points x-default at the address without prefix, assuming the default language
+    has none; here every language has one, so x-default is the Bahasa Indonesia version
+    (as in the pages' own hreflang links)."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for info in urls:
+            alternates = info.get("alternates") or []
+            by_language = {a["lang_code"]: a["location"] for a in alternates}
+            for alternate in alternates:
+                if alternate["lang_code"] == "x-default":
+                    alternate["location"] = by_language.get(
+                        settings.LANGUAGE_CODE, alternate["location"]
+                    )
+        return urls
+
+
 def _regency():
     # Public pages serve the installation's first regency (core.tenancy.current_regency).
     return Regency.objects.order_by("pk").first()
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(_DefaultLanguageXDefault, Sitemap):
     i18n = True
     alternates = True
     x_default = True
@@ -49,7 +68,7 @@ class ArticleSitemap(Sitemap):
         return max(item.updated_at, item.publish_at)
 
 
-class PortalSitemap(Sitemap):
+class PortalSitemap(_DefaultLanguageXDefault, Sitemap):
     i18n = True
     alternates = True
     x_default = True

@@ -169,5 +169,10 @@ def _media_in_tmp(settings, tmp_path):
     }
     settings.STORAGES = storages
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()  # page caches and rate limits never leak between tests
+    translation.activate("id")  # addresses built in tests start in the default language
+    yield
+    cache.clear()
+    translation.deactivate()
