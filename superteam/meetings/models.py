@@ -101,6 +101,14 @@ class Rakor(RegencyScoped):
             "How many staff-minutes of service disruption one more meeting day is worth avoiding."
         ),
     )
+    spread_over_days = models.BooleanField(
+        _("spread the sessions over the days"),
+        default=False,
+        help_text=_(
+            "Use every day evenly instead of as few days as possible (the on-duty rules and "
+            "service disruption still come first)."
+        ),
+    )
     time_limit_seconds = models.PositiveSmallIntegerField(
         _("solver time limit (seconds)"),
         default=30,
@@ -201,6 +209,11 @@ class Session(RegencyScoped):
         null=True,
         blank=True,
         help_text=_("Leave empty to let the scheduler choose the day."),
+    )
+    include_staff = models.BooleanField(
+        _("staff attend too"),
+        default=False,
+        help_text=_("Invite the staff of the cluster's units, not only heads, kabid and kasi."),
     )
     day = models.DateField(_("day"), null=True, blank=True)
     start_slot = models.PositiveSmallIntegerField(_("first time slot"), null=True, blank=True)
@@ -442,6 +455,23 @@ class Decision(RegencyScoped):
         _("status"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The joint agreement the decision became, and its indicator (stable across amendments).
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        verbose_name=_("agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rakor_decisions",
+    )
+    indicator = models.ForeignKey(
+        "agreements.Indicator",
+        verbose_name=_("agreement indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rakor_decisions",
+    )
     # The first report that showed the decision acted on (reports call
     # services.record_decision_evidence); a plain id so that reports may link back to us.
     first_evidence_at = models.DateTimeField(_("first evidence"), null=True, blank=True)

@@ -109,6 +109,7 @@ class Instance:
     day_weight: int = 600
     preference_weight: int = 60
     split_weight: int = 30
+    balance_weight: int = 0  # per session-slot of the busiest day: spread over the days
     slot_labels: list[str] = field(default_factory=list)
     person_names: dict[int, str] = field(default_factory=dict)
 
@@ -210,12 +211,22 @@ def evaluate(instance: Instance, solution: Solution) -> dict:
             for s in solution.attends.get(a.key, ()):
                 groups[(a.home_unit, a.cluster)].add(s)
     split = sum(instance.split_weight * (len(v) - 1) for v in groups.values() if len(v) > 1)
+    load: dict[int, int] = defaultdict(int)
+    for s in instance.sessions:
+        if (p := solution.placements.get(s.key)) is not None:
+            load[p.day] += s.length
+    busiest = max(load.values(), default=0)
     return {
         "disruption_minutes": disruption,
         "days_used": days_used,
+        "busiest_day_slots": busiest,
         "preference": preference,
         "split": split,
-        "total": disruption + instance.day_weight * days_used + preference + split,
+        "total": disruption
+        + instance.day_weight * days_used
+        + instance.balance_weight * busiest
+        + preference
+        + split,
     }
 
 
@@ -1105,6 +1116,21 @@ class _Model:
                         m.Add(self.y[(g, s)] <= len(self.groups_of[g][0]) * uses)
                 split_terms.append(uses)
         split = inst.split_weight * sum(split_terms)
+        balance = 0
+        if inst.balance_weight:
+            total_length = sum(s.length for s in inst.sessions)
+            busiest = m.NewIntVar(0, total_length, "busiest_day")
+            for d in range(len(inst.days)):
+                m.Add(
+                    busiest
+                    >= sum(
+                        s.length * v
+                        for s in inst.sessions
+                        for p, v in self.place.get(s.key, [])
+                        if p.day == d
+                    )
+                )
+            balance = inst.balance_weight * busiest
         # Tie-break: otherwise equal schedules start sessions early and in key order.
         tiebreak = sum(
             (p.day * T + p.start) * v for s in inst.sessions for p, v in self.place.get(s.key, [])
@@ -1112,7 +1138,8 @@ class _Model:
         # The tie-break is worth less than one staff-minute, so it only decides between equals.
         self.scale = len(inst.sessions) * len(inst.days) * T + 1
         m.Minimize(
-            (disruption + inst.day_weight * sum(used) + preference + split) * self.scale + tiebreak
+            (disruption + inst.day_weight * sum(used) + balance + preference + split) * self.scale
+            + tiebreak
         )
 
     def hint(self, solution: Solution) -> None:

@@ -7,12 +7,48 @@ Contract (see the brief): :func:`record_decision_evidence`, :func:`last_rakor_en
 from __future__ import annotations
 
 import datetime
+import math
+from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from superteam.ledger.services import record
-from superteam.meetings.models import Decision, Rakor, RakorStatus
+from superteam.meetings import scheduler as S
+from superteam.meetings.invitations import sync_invitations
+from superteam.meetings.models import (
+    AgendaItem,
+    AgendaKind,
+    Attendance,
+    CheckInMethod,
+    Decision,
+    DecisionStatus,
+    Participant,
+    ParticipantRole,
+    Rakor,
+    RakorStatus,
+    Room,
+    RunStatus,
+    ScheduleRun,
+    Session,
+    SessionStatus,
+    Unavailability,
+)
+from superteam.meetings.planning import (
+    apply_solution,
+    attendees_by_session,
+    build_plan,
+    current_solution,
+    planned_sessions,
+    refresh_roster,
+    session_attendees,
+    unit_map,
+)
+from superteam.meetings.slides import check_slides
+from superteam.org.models import Assignment, Cluster, Position, Unit
 
 # --- Contract with reports, scoring and the digest --------------------------------------
 
@@ -61,3 +97,998 @@ def overdue_decisions(*, regency, day: datetime.date | None = None):
         .select_related("owner_position", "owner_position__unit", "session", "session__rakor")
         .order_by("deadline", "pk")
     )
+
+
+# --- Rakor, sessions and rosters --------------------------------------------------------
+
+
+def _check_dates(start: datetime.date, end: datetime.date) -> None:
+    if end < start:
+        raise ValidationError(_("The last day is before the first day."))
+    if (end - start).days > 13:
+        raise ValidationError(_("A rakor lasts at most two weeks."))
+
+
+@transaction.atomic
+def create_rakor(
+    *,
+    regency,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    organiser,
+    rooms: list[Room],
+    clusters: list[Cluster] = (),
+    session_length: int | None = None,
+    first_slot_start: datetime.time = datetime.time(8, 0),
+    slot_minutes: int = 60,
+    slots_per_day: int = 8,
+    min_on_duty_percent: int = 50,
+) -> Rakor:
+    """A new rakor with one session per cluster and the roster of each cluster. Without a
+    ``session_length``, each session is sized for its presenters (see
+    :func:`suggested_length`)."""
+    _check_dates(start_date, end_date)
+    if any(r.regency_id != regency.pk for r in rooms):
+        raise ValidationError(_("A room belongs to another regency."))
+    rakor = Rakor(
+        regency=regency,
+        title=title.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        organiser=organiser,
+        first_slot_start=first_slot_start,
+        slot_minutes=slot_minutes,
+        slots_per_day=slots_per_day,
+        min_on_duty_percent=min_on_duty_percent,
+    )
+    rakor.full_clean()
+    rakor.save()
+    rakor.rooms.set(rooms)
+    for order, cluster in enumerate(clusters):
+        if cluster.regency_id != regency.pk:
+            raise ValidationError(_("A cluster belongs to another regency."))
+        Session.objects.create(
+            regency=regency,
+            rakor=rakor,
+            cluster=cluster,
+            title=str(cluster.localized_name),
+            length_slots=min(session_length or 1, slots_per_day),
+            sort_order=order,
+        )
+    counts = refresh_roster(rakor)
+    if session_length is None:
+        for session in planned_sessions(rakor):
+            session.length_slots = suggested_length(rakor, session)
+            session.save(update_fields=["length_slots"])
+    record(
+        regency=regency,
+        kind="meetings.rakor_created",
+        subject=rakor,
+        actor=organiser,
+        payload={
+            "title": rakor.title,
+            "start": start_date,
+            "end": end_date,
+            "clusters": [c.pk for c in clusters],
+            "participants": counts["added"],
+        },
+    )
+    return rakor
+
+
+RAKOR_FIELDS = [
+    "title",
+    "start_date",
+    "end_date",
+    "first_slot_start",
+    "slot_minutes",
+    "slots_per_day",
+    "min_on_duty_percent",
+    "day_weight",
+    "spread_over_days",
+    "time_limit_seconds",
+]
+
+
+@transaction.atomic
+def update_rakor(*, rakor: Rakor, actor, rooms: list[Room] | None = None, **fields) -> Rakor:
+    """Change a rakor's days, time grid, on-duty share or rooms; the roster follows."""
+    _require_open(rakor)
+    for name, value in fields.items():
+        if name not in RAKOR_FIELDS:
+            raise ValueError(name)
+        setattr(rakor, name, value)
+    _check_dates(rakor.start_date, rakor.end_date)
+    rakor.full_clean()
+    rakor.save()
+    if rooms is not None:
+        rakor.rooms.set(rooms)
+    refresh_roster(rakor)
+    refresh_violations(rakor)
+    record(
+        regency=rakor.regency_id,
+        kind="meetings.rakor_updated",
+        subject=rakor,
+        actor=actor,
+        payload={k: str(v) for k, v in fields.items()},
+    )
+    return rakor
+
+
+PRESENTATION_MINUTES = 4  # what a kabid or kasi needs to present their programme, at least
+FIXED_MINUTES = 30  # opening and direction, discussion and decisions
+
+
+def suggested_length(rakor: Rakor, session: Session) -> int:
+    """Time slots a session needs so that every kabid, kasubag and kasi presents (their
+    cluster's presenters shared among its sessions), within one day."""
+    presenters = Participant.objects.filter(
+        rakor=rakor,
+        cluster_id=session.cluster_id,
+        excluded=False,
+        role__in=[ParticipantRole.KABID, ParticipantRole.KASUBAG, ParticipantRole.KASI],
+    ).count()
+    sessions = max(
+        1, len([s for s in planned_sessions(rakor) if s.cluster_id == session.cluster_id])
+    )
+    minutes = FIXED_MINUTES + PRESENTATION_MINUTES * math.ceil(presenters / sessions)
+    return max(1, min(rakor.slots_per_day, math.ceil(minutes / rakor.slot_minutes)))
+
+
+def _require_open(rakor: Rakor) -> None:
+    if not rakor.is_open_for_changes:
+        raise ValidationError(_("This rakor is closed: it can no longer be changed."))
+
+
+SESSION_FIELDS = ["title", "length_slots", "priority", "fixed_day", "include_staff", "minute_taker"]
+
+
+@transaction.atomic
+def add_session(
+    *,
+    rakor: Rakor,
+    cluster: Cluster,
+    actor,
+    title: str = "",
+    length_slots: int | None = None,
+    priority: int = 0,
+    fixed_day: datetime.date | None = None,
+    include_staff: bool = False,
+) -> Session:
+    """One more session for a cluster (its people are then shared among its sessions).
+    Without a length, the cluster's sessions are sized for their presenters."""
+    _require_open(rakor)
+    if cluster.regency_id != rakor.regency_id:
+        raise ValidationError(_("The cluster belongs to another regency."))
+    _check_session(rakor, length_slots or 1, fixed_day)
+    siblings = rakor.sessions.filter(cluster=cluster).count()
+    session = Session.objects.create(
+        regency_id=rakor.regency_id,
+        rakor=rakor,
+        cluster=cluster,
+        title=title.strip()
+        or (
+            _("%(cluster)s (session %(n)s)")
+            % {"cluster": cluster.localized_name, "n": siblings + 1}
+            if siblings
+            else str(cluster.localized_name)
+        ),
+        length_slots=length_slots or 1,
+        priority=priority,
+        fixed_day=fixed_day,
+        include_staff=include_staff,
+        sort_order=rakor.sessions.count(),
+    )
+    refresh_roster(rakor)
+    if length_slots is None:
+        for sibling in planned_sessions(rakor):
+            if sibling.cluster_id == cluster.pk:
+                sibling.length_slots = suggested_length(rakor, sibling)
+                sibling.save(update_fields=["length_slots"])
+        session.refresh_from_db()
+    refresh_violations(rakor)
+    record(
+        regency=rakor.regency_id,
+        kind="meetings.session_added",
+        subject=session,
+        actor=actor,
+        payload={"rakor": rakor.pk, "cluster": cluster.pk, "title": session.title},
+    )
+    return session
+
+
+def _check_session(rakor: Rakor, length_slots: int, fixed_day) -> None:
+    if not 1 <= length_slots <= rakor.slots_per_day:
+        raise ValidationError(
+            _("A session lasts between 1 and %(n)s time slots.") % {"n": rakor.slots_per_day}
+        )
+    if fixed_day is not None and not rakor.start_date <= fixed_day <= rakor.end_date:
+        raise ValidationError(_("The fixed day is outside the rakor."))
+
+
+@transaction.atomic
+def update_session(*, session: Session, actor, **fields) -> Session:
+    """Change a session's title, length, preferred order, fixed day, staff or minute-taker."""
+    _require_open(session.rakor)
+    for name, value in fields.items():
+        if name not in SESSION_FIELDS:
+            raise ValueError(name)
+        setattr(session, name, value)
+    _check_session(session.rakor, session.length_slots, session.fixed_day)
+    session.save()
+    if "include_staff" in fields:
+        refresh_roster(session.rakor)
+    refresh_violations(session.rakor)
+    record(
+        regency=session.regency_id,
+        kind="meetings.session_updated",
+        subject=session,
+        actor=actor,
+        payload={k: getattr(v, "pk", v) for k, v in fields.items()},
+    )
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: Session, actor) -> Session:
+    """Cancel a session: its people move to the cluster's other sessions; invitations are
+    withdrawn at the next sending."""
+    _require_open(session.rakor)
+    session.status = SessionStatus.CANCELLED
+    session.save(update_fields=["status"])
+    Participant.objects.filter(session=session).update(session=None)
+    Participant.objects.filter(pinned_session=session).update(pinned_session=None)
+    refresh_roster(session.rakor)
+    refresh_violations(session.rakor)
+    record(
+        regency=session.regency_id,
+        kind="meetings.session_cancelled",
+        subject=session,
+        actor=actor,
+        payload={"rakor": session.rakor_id},
+    )
+    return session
+
+
+@transaction.atomic
+def add_participant(
+    *, rakor: Rakor, cluster: Cluster, person, actor, all_sessions: bool = False
+) -> Participant:
+    """The organiser adds someone to a cluster's roster (e.g. the regent, a staff member)."""
+    _require_open(rakor)
+    if person.regency_id not in (None, rakor.regency_id):
+        raise ValidationError(_("This person works in another regency."))
+    if not rakor.sessions.filter(cluster=cluster).exclude(status=SessionStatus.CANCELLED).exists():
+        raise ValidationError(_("This cluster has no session in this rakor."))
+    assignment = (
+        Assignment.objects.current(rakor.start_date)
+        .filter(person=person)
+        .select_related("position")
+        .order_by("kind", "position__unit__path")
+        .first()
+    )
+    anchor = None
+    if assignment is not None:
+        anchor = unit_map(rakor.regency_id)[assignment.position.unit_id].anchor
+    participant, created = Participant.objects.get_or_create(
+        rakor=rakor,
+        cluster=cluster,
+        person=person,
+        defaults={
+            "regency_id": rakor.regency_id,
+            "position": assignment.position if assignment else None,
+            "unit_id": anchor,
+            "role": ParticipantRole.GUEST,
+            "added_by_organiser": True,
+            "all_sessions": all_sessions,
+        },
+    )
+    if not created:
+        participant.excluded = False
+        participant.added_by_organiser = True
+        participant.all_sessions = participant.all_sessions or all_sessions
+        participant.save(update_fields=["excluded", "added_by_organiser", "all_sessions"])
+    refresh_violations(rakor)
+    record(
+        regency=rakor.regency_id,
+        kind="meetings.participant_added",
+        subject=participant,
+        actor=actor,
+        payload={"person": person.pk, "cluster": cluster.pk},
+    )
+    return participant
+
+
+@transaction.atomic
+def update_participant(
+    *,
+    participant: Participant,
+    actor,
+    excluded: bool | None = None,
+    all_sessions: bool | None = None,
+    pinned_session: Session | bool | None = False,
+) -> Participant:
+    """Exclude or include someone, make them attend every session, or fix their session."""
+    _require_open(participant.rakor)
+    changed = {}
+    if excluded is not None:
+        participant.excluded = excluded
+        changed["excluded"] = excluded
+    if all_sessions is not None:
+        participant.all_sessions = all_sessions
+        changed["all_sessions"] = all_sessions
+    if pinned_session is not False:
+        if pinned_session is not None and (
+            pinned_session.rakor_id != participant.rakor_id
+            or pinned_session.cluster_id != participant.cluster_id
+        ):
+            raise ValidationError(_("That session is not one of this cluster's sessions."))
+        participant.pinned_session = pinned_session
+        if pinned_session is not None:
+            participant.session = pinned_session
+        changed["pinned_session"] = pinned_session.pk if pinned_session else None
+    participant.save()
+    refresh_violations(participant.rakor)
+    record(
+        regency=participant.regency_id,
+        kind="meetings.participant_updated",
+        subject=participant,
+        actor=actor,
+        payload={"person": participant.person_id, **changed},
+    )
+    return participant
+
+
+@transaction.atomic
+def declare_unavailability(
+    *, person, start: datetime.datetime, end: datetime.datetime, reason: str = "", actor
+) -> Unavailability:
+    """A person declares a period in which they cannot attend meetings."""
+    if end <= start:
+        raise ValidationError(_("The end of the period must be after its start."))
+    if person.regency_id is None:
+        raise ValidationError(_("Only people of a regency can declare unavailability."))
+    entry = Unavailability.objects.create(
+        regency_id=person.regency_id, person=person, start=start, end=end, reason=reason.strip()
+    )
+    record(
+        regency=person.regency_id,
+        kind="meetings.unavailability_declared",
+        subject=entry,
+        actor=actor,
+        payload={"person": person.pk, "start": start, "end": end},
+    )
+    return entry
+
+
+@transaction.atomic
+def withdraw_unavailability(*, entry: Unavailability, actor) -> None:
+    """Remove a declared unavailability."""
+    record(
+        regency=entry.regency_id,
+        kind="meetings.unavailability_withdrawn",
+        subject=entry,
+        actor=actor,
+        payload={"person": entry.person_id, "start": entry.start, "end": entry.end},
+    )
+    entry.delete()
+
+
+# --- Scheduling -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_schedule(*, rakor: Rakor, actor) -> ScheduleRun:
+    """Queue a scheduler run for the rakor (the worker solves it; the page polls)."""
+    _require_open(rakor)
+    running = rakor.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
+    if running is not None:
+        return running
+    if not planned_sessions(rakor):
+        raise ValidationError(_("Add at least one session before scheduling."))
+    if not rakor.rooms.filter(is_active=True).exists():
+        raise ValidationError(_("Choose at least one room before scheduling."))
+    run = ScheduleRun.objects.create(regency_id=rakor.regency_id, rakor=rakor, requested_by=actor)
+    from superteam.meetings.tasks import solve_rakor
+
+    transaction.on_commit(lambda: solve_rakor.enqueue(run.pk))
+    return run
+
+
+def run_schedule(*, run_id: int, workers: int | None = None) -> ScheduleRun:
+    """Solve a queued run: progress is written as it goes, the result in one transaction."""
+    run = ScheduleRun.objects.select_related("rakor").get(pk=run_id)
+    if run.is_finished:
+        return run
+    rakor = run.rakor
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, started_at=timezone.now(), progress=1
+    )
+    limit = rakor.time_limit_seconds
+    try:
+        with transaction.atomic():
+            refresh_roster(rakor)
+        plan = build_plan(rakor)
+
+        def progress(info: dict) -> None:
+            share = min(99, max(1, int(100 * info.get("seconds", 0) / (limit * 3 or 1))))
+            if info.get("stage") == "improved":
+                message = _("Better schedule found (%(n)s so far)") % {
+                    "n": info.get("solutions", 1)
+                }
+            else:
+                message = {
+                    "model": _("Model built"),
+                    "feasible": _("A schedule keeping every rule was found; improving it"),
+                    "explaining": _("No schedule exists; looking for the reason"),
+                }.get(info.get("stage"), "")
+            ScheduleRun.objects.filter(pk=run.pk).update(progress=share, message=message[:255])
+
+        solution = S.solve(
+            plan.instance,
+            time_limit=limit,
+            workers=workers or getattr(settings, "MEETINGS_SOLVER_WORKERS", 1),
+            on_progress=progress,
+        )
+        with transaction.atomic():
+            run = ScheduleRun.objects.select_for_update().get(pk=run.pk)
+            result = {
+                "status": solution.status,
+                "seconds": round(solution.wall_time, 2),
+                "first_feasible_seconds": round(solution.first_solution_time, 2)
+                if solution.first_solution_time is not None
+                else None,
+                **solution.objective,
+            }
+            if solution.found:
+                baseline = S.greedy(plan.instance)
+                result["greedy_disruption_minutes"] = baseline.objective["disruption_minutes"]
+                result["greedy_violations"] = len(S.check(plan.instance, baseline))
+                moved = apply_solution(plan, solution)
+                if rakor.status == RakorStatus.DRAFT:
+                    rakor.status = RakorStatus.SCHEDULED
+                    rakor.save(update_fields=["status"])
+                refresh_violations(rakor)
+                result["moved"] = len(moved)
+            run.status = {
+                "optimal": RunStatus.OPTIMAL,
+                "feasible": RunStatus.FEASIBLE,
+                "infeasible": RunStatus.INFEASIBLE,
+            }.get(solution.status, RunStatus.UNKNOWN)
+            run.result = result
+            run.explanation = [r.as_dict() for r in solution.explanation]
+            run.progress = 100
+            run.message = ""
+            run.finished_at = timezone.now()
+            run.save()
+            record(
+                regency=rakor.regency_id,
+                kind="meetings.scheduled",
+                subject=rakor,
+                actor=run.requested_by_id,
+                payload={"run": run.pk, **{k: v for k, v in result.items() if v is not None}},
+            )
+    except Exception as exc:
+        ScheduleRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED,
+            message=str(exc)[:255],
+            finished_at=timezone.now(),
+            progress=100,
+        )
+        raise
+    return run
+
+
+def refresh_violations(rakor: Rakor) -> list[dict]:
+    """Check the current placement against every hard rule and store what it breaks."""
+    plan = build_plan(rakor)
+    if not any(s.is_placed for s in plan.sessions):
+        problems = []
+    else:
+        problems = [r.as_dict() for r in S.check(plan.instance, current_solution(plan))]
+    if problems != rakor.violations:
+        rakor.violations = problems
+        rakor.save(update_fields=["violations"])
+    return problems
+
+
+@transaction.atomic
+def move_session(
+    *, session: Session, day: datetime.date, start_slot: int, room: Room, actor
+) -> list[dict]:
+    """The organiser places a session by hand; returns every rule the schedule now breaks."""
+    rakor = session.rakor
+    _require_open(rakor)
+    if day not in rakor.days:
+        raise ValidationError(_("That day is not one of the rakor's days."))
+    if not 0 <= start_slot < rakor.slots_per_day:
+        raise ValidationError(_("That time slot does not exist."))
+    if not rakor.rooms.filter(pk=room.pk).exists():
+        raise ValidationError(_("That room is not available to this rakor."))
+    before = (session.day, session.start_slot, session.room_id)
+    session.day, session.start_slot, session.room = day, start_slot, room
+    session.placed_by = "organiser"
+    session.save(update_fields=["day", "start_slot", "room", "placed_by"])
+    problems = refresh_violations(rakor)
+    record(
+        regency=rakor.regency_id,
+        kind="meetings.session_moved",
+        subject=session,
+        actor=actor,
+        payload={
+            "from": [before[0], before[1], before[2]],
+            "to": [day, start_slot, room.pk],
+            "rules_broken": len(problems),
+        },
+    )
+    return problems
+
+
+@transaction.atomic
+def release_session(*, session: Session, actor) -> Session:
+    """Let the scheduler place a session again (undo the pin of a manual move)."""
+    _require_open(session.rakor)
+    session.placed_by = "solver" if session.is_placed else ""
+    session.save(update_fields=["placed_by"])
+    record(
+        regency=session.regency_id,
+        kind="meetings.session_released",
+        subject=session,
+        actor=actor,
+        payload={},
+    )
+    return session
+
+
+# --- Agenda -----------------------------------------------------------------------------
+
+OPENING_MINUTES = 10
+REVIEW_MINUTES = 3
+DISCUSSION_MINUTES = 20
+MIN_PRESENTATION = 3
+MAX_PRESENTATION = 15
+
+
+def decisions_to_review(*, session: Session):
+    """Decisions of earlier rakor of the cluster that are still open: those of the previous
+    rakor, and overdue ones carried over from before."""
+    rakor = session.rakor
+    return (
+        Decision.objects.open()
+        .filter(
+            regency_id=session.regency_id,
+            session__cluster_id=session.cluster_id,
+            session__rakor__start_date__lt=rakor.start_date,
+        )
+        .select_related("owner_position", "session__rakor")
+        .order_by("deadline", "pk")
+    )
+
+
+@transaction.atomic
+def build_agendas(*, rakor: Rakor, actor) -> int:
+    """(Re)build every session's agenda: opening, review of open decisions, a time-boxed
+    presentation for every kabid, kasubag and kasi attending, discussion and decisions.
+
+    Existing items are kept (with their slides and the organiser's order); a presenter
+    who moved to another session of the cluster takes their item along.
+    """
+    _require_open(rakor)
+    attendees = attendees_by_session(rakor)
+    sessions = planned_sessions(rakor)
+    existing = list(AgendaItem.objects.filter(session__rakor=rakor).select_related("session"))
+    by_key: dict[tuple, AgendaItem] = {}
+    for item in existing:
+        cluster = item.session.cluster_id
+        if item.kind == AgendaKind.PRESENTATION and item.presenter_position_id:
+            by_key[(cluster, "p", item.presenter_position_id)] = item
+        elif item.kind == AgendaKind.REVIEW and item.decision_id:
+            by_key[(cluster, "r", item.decision_id)] = item
+        else:
+            by_key[(item.session_id, item.kind)] = item
+    kept: set[int] = set()
+    count = 0
+    reviewed_in_cluster: set[int] = set()
+    for session in sessions:
+        presenters = [
+            p
+            for p in attendees.get(session.pk, [])
+            if p.role in (ParticipantRole.KABID, ParticipantRole.KASI, ParticipantRole.KASUBAG)
+            and p.position_id
+        ]
+        reviews = [
+            d for d in decisions_to_review(session=session) if d.pk not in reviewed_in_cluster
+        ]
+        reviewed_in_cluster |= {d.pk for d in reviews}
+        total = session.minutes_long
+        opening = min(OPENING_MINUTES, total // 6)
+        discussion = min(DISCUSSION_MINUTES, total // 5)
+        review_total = REVIEW_MINUTES * len(reviews)
+        left = max(0, total - opening - discussion - review_total)
+        each = MAX_PRESENTATION
+        if presenters:
+            each = max(MIN_PRESENTATION, min(MAX_PRESENTATION, left // len(presenters)))
+        order = 0
+        wanted: list[tuple[tuple, dict]] = [
+            (
+                (session.pk, AgendaKind.OPENING),
+                {
+                    "kind": AgendaKind.OPENING,
+                    "title": _("Opening and direction"),
+                    "minutes": opening,
+                },
+            )
+        ]
+        for d in reviews:
+            wanted.append(
+                (
+                    (session.cluster_id, "r", d.pk),
+                    {
+                        "kind": AgendaKind.REVIEW,
+                        "title": _("Review: %(decision)s") % {"decision": d.text[:200]},
+                        "minutes": REVIEW_MINUTES,
+                        "decision": d,
+                        "presenter_position": d.owner_position,
+                    },
+                )
+            )
+        for p in presenters:
+            wanted.append(
+                (
+                    (session.cluster_id, "p", p.position_id),
+                    {
+                        "kind": AgendaKind.PRESENTATION,
+                        "title": _("Programme of %(position)s") % {"position": p.position.title},
+                        "minutes": each,
+                        "presenter_position": p.position,
+                        "presenter": p.person,
+                    },
+                )
+            )
+        wanted.append(
+            (
+                (session.pk, AgendaKind.DISCUSSION),
+                {
+                    "kind": AgendaKind.DISCUSSION,
+                    "title": _("Discussion and decisions"),
+                    "minutes": discussion,
+                },
+            )
+        )
+        for key, values in wanted:
+            item = by_key.get(key)
+            if item is None:
+                item = AgendaItem(regency_id=rakor.regency_id, session=session)
+                order += 1
+                item.order = 1000 + order  # new items go after the organiser's order
+            elif item.session_id != session.pk:
+                item.session = session
+                item.order = 1000 + order
+            for name, value in values.items():
+                setattr(item, name, value)
+            item.save()
+            kept.add(item.pk)
+            count += 1
+        # Number 1..n in the current order, opening first and discussion last.
+        items = sorted(
+            AgendaItem.objects.filter(session=session, pk__in=kept),
+            key=lambda i: (
+                i.kind != AgendaKind.OPENING,
+                i.kind == AgendaKind.DISCUSSION,
+                i.order,
+                i.pk,
+            ),
+        )
+        for n, item in enumerate(items, start=1):
+            item.order = n
+        AgendaItem.objects.bulk_update(items, ["order"])
+    AgendaItem.objects.filter(session__rakor=rakor).exclude(pk__in=kept).delete()
+    record(
+        regency=rakor.regency_id,
+        kind="meetings.agenda_built",
+        subject=rakor,
+        actor=actor,
+        payload={"items": count},
+    )
+    return count
+
+
+@transaction.atomic
+def move_agenda_item(*, item: AgendaItem, direction: str, actor) -> AgendaItem:
+    """Move an item one place up or down in its session's agenda."""
+    _require_open(item.session.rakor)
+    items = list(
+        AgendaItem.objects.select_for_update().filter(session=item.session).order_by("order", "pk")
+    )
+    index = next(i for i, x in enumerate(items) if x.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Unknown direction."))
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for n, x in enumerate(items, start=1):
+            x.order = n
+        AgendaItem.objects.bulk_update(items, ["order"])
+        record(
+            regency=item.regency_id,
+            kind="meetings.agenda_reordered",
+            subject=item.session,
+            actor=actor,
+            payload={"item": item.pk, "direction": direction},
+        )
+    return item
+
+
+@transaction.atomic
+def upload_slides(*, item: AgendaItem, upload, actor) -> AgendaItem:
+    """Store a presenter's slides (PDF or PPTX, checked by content) in private storage."""
+    kind = check_slides(upload)
+    old = item.slides.name if item.slides else ""
+    name = f"{item.session_id}-{item.pk}.{kind}"
+    item.slides.save(name, upload, save=False)
+    item.slides_name = (getattr(upload, "name", "") or name)[-200:]
+    item.slides_uploaded_at = timezone.now()
+    item.save(update_fields=["slides", "slides_name", "slides_uploaded_at"])
+    if old and old != item.slides.name:
+        transaction.on_commit(lambda: item.slides.storage.delete(old))
+    record(
+        regency=item.regency_id,
+        kind="meetings.slides_uploaded",
+        subject=item,
+        actor=actor,
+        payload={"type": kind, "size": upload.size},
+    )
+    return item
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_invitations(*, rakor: Rakor, actor) -> dict[str, int]:
+    """Send every participant the calendar invitations they need: new ones, updates when a
+    session moved (SEQUENCE + 1) and cancellations for those who no longer attend."""
+    _require_open(rakor)
+    if rakor.violations:
+        raise ValidationError(
+            _("The schedule breaks %(n)s rule(s): fix it before sending invitations.")
+            % {"n": len(rakor.violations)}
+        )
+    ids, counts = sync_invitations(rakor)
+    if rakor.status in (RakorStatus.DRAFT, RakorStatus.SCHEDULED):
+        rakor.status = RakorStatus.PUBLISHED
+        rakor.save(update_fields=["status"])
+    record(
+        regency=rakor.regency_id,
+        kind="meetings.invitations_sent",
+        subject=rakor,
+        actor=actor,
+        payload=counts,
+    )
+    if ids:
+        from superteam.meetings.tasks import email_invitations
+
+        transaction.on_commit(lambda: email_invitations.enqueue(ids))
+    return counts
+
+
+# --- Attendance -------------------------------------------------------------------------
+
+
+def is_attendee(session: Session, person) -> bool:
+    return any(p.person_id == person.pk for p in session_attendees(session))
+
+
+@transaction.atomic
+def check_in(*, session: Session, person, actor, method: str = CheckInMethod.QR) -> Attendance:
+    """Record that a person is present (by scanning the session's QR code, or by the
+    organiser); checking in twice keeps the first time."""
+    if session.status == SessionStatus.CANCELLED:
+        raise ValidationError(_("This session was cancelled."))
+    if not is_attendee(session, person):
+        raise ValidationError(_("%(person)s is not on this session's list.") % {"person": person})
+    attendance, created = Attendance.objects.get_or_create(
+        session=session,
+        person=person,
+        defaults={
+            "regency_id": session.regency_id,
+            "checked_in_at": timezone.now(),
+            "method": method,
+            "recorded_by": actor,
+        },
+    )
+    if created:
+        record(
+            regency=session.regency_id,
+            kind="meetings.checked_in",
+            subject=session,
+            actor=actor,
+            payload={"person": person.pk, "method": method},
+        )
+    return attendance
+
+
+def attendance_by_unit(session: Session) -> list[dict]:
+    """Per unit: how many of its people attend the session and how many checked in."""
+    people = session_attendees(session)
+    present = set(session.attendances.values_list("person_id", flat=True))
+    rows: dict[int | None, dict] = {}
+    for p in people:
+        key = p.unit_id
+        row = rows.setdefault(
+            key,
+            {"unit": p.unit.display_name if p.unit else _("Other"), "expected": 0, "present": 0},
+        )
+        row["expected"] += 1
+        row["present"] += p.person_id in present
+    out = sorted(rows.values(), key=lambda r: (-r["expected"], r["unit"]))
+    for r in out:
+        r["share"] = round(100 * r["present"] / r["expected"]) if r["expected"] else 0
+    return out
+
+
+# --- Minutes and decisions --------------------------------------------------------------
+
+
+@transaction.atomic
+def record_minutes(*, session: Session, text: str, actor) -> Session:
+    """The minute-taker's notes of the session (notulen)."""
+    session.minutes = text.strip()
+    session.minutes_updated_at = timezone.now()
+    session.save(update_fields=["minutes", "minutes_updated_at"])
+    record(
+        regency=session.regency_id,
+        kind="meetings.minutes_recorded",
+        subject=session,
+        actor=actor,
+        payload={"length": len(session.minutes)},
+    )
+    return session
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    session: Session,
+    actor,
+    text: str,
+    owner_position: Position,
+    indicator_name: str,
+    unit_of_measure: str,
+    target: Decimal,
+    deadline: datetime.date,
+    contributing_units: list[Unit] = (),
+    decided_at: datetime.datetime | None = None,
+    code: str = "",
+) -> Decision:
+    """A decision of the session: owner position, contributing units, indicator, target
+    and deadline."""
+    if owner_position.regency_id != session.regency_id:
+        raise ValidationError(_("The owner's position belongs to another regency."))
+    if any(u.regency_id != session.regency_id for u in contributing_units):
+        raise ValidationError(_("A contributing unit belongs to another regency."))
+    decided_at = decided_at or timezone.now()
+    if deadline < decided_at.date():
+        raise ValidationError(_("The deadline is before the decision."))
+    decision = Decision(
+        regency_id=session.regency_id,
+        session=session,
+        code=code,
+        text=text.strip(),
+        owner_position=owner_position,
+        indicator_name=indicator_name.strip(),
+        unit_of_measure=unit_of_measure.strip(),
+        target=target,
+        deadline=deadline,
+        decided_at=decided_at,
+        recorded_by=actor,
+    )
+    decision.full_clean(exclude=["contributing_units"])
+    decision.save()
+    decision.contributing_units.set(contributing_units)
+    record(
+        regency=session.regency_id,
+        kind="meetings.decision_made",
+        subject=decision,
+        actor=actor,
+        payload={
+            "session": session.pk,
+            "text": decision.text,
+            "owner_position": owner_position.pk,
+            "contributing_units": [u.pk for u in contributing_units],
+            "indicator": decision.indicator_name,
+            "target": target,
+            "deadline": deadline,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def close_decision(*, decision: Decision, status: str, actor) -> Decision:
+    """Mark a decision done or dropped (or open again)."""
+    if status not in DecisionStatus.values:
+        raise ValidationError(_("Unknown status."))
+    decision.status = status
+    decision.closed_at = None if status == DecisionStatus.OPEN else timezone.now()
+    decision.save(update_fields=["status", "closed_at"])
+    record(
+        regency=decision.regency_id,
+        kind="meetings.decision_status",
+        subject=decision,
+        actor=actor,
+        payload={"status": status},
+    )
+    return decision
+
+
+@transaction.atomic
+def draft_agreement_from_session(*, session: Session, actor):
+    """Turn the session's decisions (those not yet in an agreement) into one draft joint
+    agreement whose parties are the decisions' owners, and send it out for signing."""
+    from superteam.agreements.models import AgreementKind
+    from superteam.agreements.services import create_draft_agreement, send_for_signing
+
+    decisions = list(
+        session.decisions.filter(agreement__isnull=True)
+        .exclude(status=DecisionStatus.DROPPED)
+        .select_related("owner_position", "owner_position__unit")
+        .prefetch_related("contributing_units")
+        .order_by("pk")
+    )
+    if not decisions:
+        raise ValidationError(_("This session has no decision that is not in an agreement yet."))
+    parties: list[Position] = []
+    for d in decisions:
+        if d.owner_position not in parties:
+            parties.append(d.owner_position)
+    coordinator = session.cluster.coordinator
+    if len(parties) < 2 and coordinator is not None and coordinator not in parties:
+        # A joint agreement has at least two parties: the cluster's coordinator joins.
+        parties.insert(0, coordinator)
+    if len(parties) < 2:
+        raise ValidationError(
+            _("A joint agreement needs two parties: give the decisions different owners.")
+        )
+    day = session.day or session.rakor.start_date
+    agreement = create_draft_agreement(
+        regency=session.rakor.regency,
+        title=_("Joint agreement: %(session)s (%(rakor)s)")
+        % {"session": session.title, "rakor": session.rakor.title},
+        year=day.year,
+        parties=parties,
+        indicators=[
+            {
+                "sasaran": d.text[:300],
+                "name": d.indicator_name,
+                "unit_of_measure": d.unit_of_measure,
+                "target": d.target,
+                "deadline": d.deadline,
+                "responsible_position": d.owner_position,
+                "contributing_units": list(d.contributing_units.all()),
+                "polarity": "higher",
+                "aggregation": "last",
+                "baseline": None,
+                "quarterly_targets": [],
+            }
+            for d in decisions
+        ],
+        created_by=actor,
+        source=session,
+        kind=AgreementKind.JOINT,
+        cluster=session.cluster,
+    )
+    send_for_signing(agreement=agreement, actor=actor)
+    indicators = list(agreement.indicators.order_by("number"))
+    for d, indicator in zip(decisions, indicators, strict=True):
+        d.agreement, d.indicator = agreement, indicator
+    Decision.objects.bulk_update(decisions, ["agreement", "indicator"])
+    record(
+        regency=session.regency_id,
+        kind="meetings.agreement_drafted",
+        subject=session,
+        actor=actor,
+        payload={"agreement": agreement.pk, "decisions": [d.pk for d in decisions]},
+    )
+    return agreement
