@@ -110,7 +110,7 @@ def public_showcase(request, regency: str | None = None, limit: int = 100):
     ]
 
 
-@router.get("/{innovation_id}", response=InnovationOut, summary="One innovation")
+@router.get("/{int:innovation_id}", response=InnovationOut, summary="One innovation")
 def get_innovation(request, innovation_id: int):
     innovation = get_object_or_404(
         Innovation.objects.select_related("owner_unit"), pk=innovation_id

@@ -31,6 +31,15 @@ class UnitChoiceField(forms.ModelChoiceField):
         return "\u2003" * max(0, obj.depth - 1) + obj.name
 
 
+def _formfield(field, **kwargs):
+    """Links typed without a scheme are https (Django 6's default, chosen now)."""
+    from django.db import models
+
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class InnovationForm(forms.ModelForm):
     """The description of an innovation (stage and dates have their own form)."""
 
@@ -55,6 +64,7 @@ class InnovationForm(forms.ModelForm):
             "video_url",
             "is_public",
         ]
+        formfield_callback = _formfield
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 3}),
             "design": forms.Textarea(attrs={"rows": 8}),

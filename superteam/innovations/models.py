@@ -18,7 +18,7 @@ import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -28,9 +28,40 @@ from django.utils.translation import pgettext_lazy
 from superteam.core.models import RegencyScoped
 
 
-def private_storage():
-    """Evidence files are private: served only through a permission-checking view."""
-    return storages["private"]
+class PrivateStorage(Storage):
+    """The configured private storage, looked up on every use (settings may change it, as
+    tests do); evidence files are served only through a permission-checking view."""
+
+    def _target(self) -> Storage:
+        return storages["private"]
+
+    def _open(self, name, mode="rb"):
+        return self._target().open(name, mode)
+
+    def _save(self, name, content):
+        return self._target().save(name, content)
+
+    def delete(self, name):
+        return self._target().delete(name)
+
+    def exists(self, name):
+        return self._target().exists(name)
+
+    def size(self, name):
+        return self._target().size(name)
+
+    def path(self, name):
+        return self._target().path(name)
+
+    def url(self, name):
+        raise NotImplementedError("Evidence files have no public URL.")
+
+    def get_available_name(self, name, max_length=None):
+        return self._target().get_available_name(name, max_length=max_length)
+
+
+def private_storage() -> Storage:
+    return PrivateStorage()
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

@@ -69,7 +69,9 @@ def public_leaderboard(
     return [row.__dict__ for row in rows]
 
 
-@router.get("/units/{unit_id}", response=UnitScoreOut, summary="A unit's published and live index")
+@router.get(
+    "/units/{int:unit_id}", response=UnitScoreOut, summary="A unit's published and live index"
+)
 def get_unit_score(request, unit_id: int):
     unit = get_object_or_404(Unit, pk=unit_id)
     if not can(request.actor, "scoring.view", unit):

@@ -13,17 +13,6 @@ from tests.innovations import factories as fi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-
-
 def test_evidence_counts_only_once_accepted(personas):
     p = personas
     inn = fi.innovation(p.puskesmas, p.head)
