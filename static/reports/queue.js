@@ -42,8 +42,9 @@
   function put(entry) { return run("readwrite", function (s) { s.put(entry); }); }
   function remove(key) { return run("readwrite", function (s) { s.delete(key); }); }
 
-  function toFormData(entry) {
+  function toFormData(entry, queued) {
     var data = new FormData();
+    if (queued) data.append("queued", "1");  // sent later: the server notes the channel
     entry.fields.forEach(function (f) {
       if (f[1] instanceof Blob) data.append(f[0], f[1], f[2] || "photo.jpg");
       else data.append(f[0], f[1]);
@@ -51,10 +52,10 @@
     return data;
   }
 
-  function send(entry) {
+  function send(entry, queued) {
     return fetch(entry.url, {
       method: "POST",
-      body: toFormData(entry),
+      body: toFormData(entry, queued),
       credentials: "same-origin",
       headers: { "X-CSRFToken": entry.csrf, "Accept": "application/json" }
     }).then(function (response) {
@@ -77,7 +78,7 @@
       return pending.reduce(function (chain, entry) {
         return chain.then(function (online) {
           if (!online) return false;
-          return send(entry).then(function (answer) {
+          return send(entry, true).then(function (answer) {
             if (answer.status === 200 || answer.status === 201) {
               outcome.sent.push({ title: entry.title, url: answer.body.url });
               outcome.waiting -= 1;

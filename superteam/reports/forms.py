@@ -30,7 +30,8 @@ class ReportForm(forms.Form):
         help_text=_("Leave empty to report for the unit of your position."),
     )
     date = forms.DateField(
-        label=_("Date of the activity"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the activity"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     title = forms.CharField(
         label=_("Title"),
@@ -133,7 +134,7 @@ class HolidayForm(forms.ModelForm):
     class Meta:
         model = Holiday
         fields = ["date", "kind", "name", "name_en"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, regency, **kwargs):
         super().__init__(*args, **kwargs)
