@@ -14,6 +14,16 @@ from superteam.agreements.achievement import quarter_ends
 from superteam.agreements.models import Aggregation, AgreementKind, Polarity
 from superteam.org.models import REGENT_LEVELS, Cluster, Position, PositionLevel, Unit
 
+
+class LocalDecimalField(forms.DecimalField):
+    """A number typed the way the page's language writes it ("83,5" in Indonesian)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+
 PARTY_LEVELS = [
     *REGENT_LEVELS,
     PositionLevel.HEAD,
@@ -83,19 +93,19 @@ class IndicatorForm(forms.Form):
     aggregation = forms.ChoiceField(
         label=_("How period values add up"), choices=Aggregation.choices
     )
-    baseline = forms.DecimalField(label=_("Baseline"), required=False, decimal_places=4)
-    target = forms.DecimalField(
+    baseline = LocalDecimalField(label=_("Baseline"), required=False, decimal_places=4)
+    target = LocalDecimalField(
         label=_("Annual target"),
         decimal_places=4,
         help_text=_("For a range: its lower bound."),
     )
-    target_high = forms.DecimalField(
+    target_high = LocalDecimalField(
         label=_("Upper bound (range only)"), required=False, decimal_places=4
     )
-    q1 = forms.DecimalField(label=_("Q1 (Tw I)"), required=False, decimal_places=4)
-    q2 = forms.DecimalField(label=_("Q2 (Tw II)"), required=False, decimal_places=4)
-    q3 = forms.DecimalField(label=_("Q3 (Tw III)"), required=False, decimal_places=4)
-    q4 = forms.DecimalField(label=_("Q4 (Tw IV)"), required=False, decimal_places=4)
+    q1 = LocalDecimalField(label=_("Q1 (Tw I)"), required=False, decimal_places=4)
+    q2 = LocalDecimalField(label=_("Q2 (Tw II)"), required=False, decimal_places=4)
+    q3 = LocalDecimalField(label=_("Q3 (Tw III)"), required=False, decimal_places=4)
+    q4 = LocalDecimalField(label=_("Q4 (Tw IV)"), required=False, decimal_places=4)
     deadline = forms.DateField(
         label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
@@ -109,7 +119,7 @@ class IndicatorForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     programme = forms.CharField(label=_("Programme"), max_length=300, required=False)
-    budget = forms.DecimalField(
+    budget = LocalDecimalField(
         label=_("Budget (Rp)"), required=False, decimal_places=2, min_value=0
     )
 
@@ -228,7 +238,7 @@ class RealisationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The last day of the period (the end of a quarter or a month)."),
     )
-    value = forms.DecimalField(label=_("Value reached"), decimal_places=4)
+    value = LocalDecimalField(label=_("Value reached"), decimal_places=4)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -583,14 +583,8 @@ def _note_wrong_password(person) -> None:
         cache.set(key, 1, SIGN_WINDOW_SECONDS)
 
 
-@transaction.atomic
-def sign_agreement(
-    *, agreement: Agreement, signer, password: str, position: Position | None = None
-) -> Signature:
-    """Sign the circulating version for a party position the signer holds today, with the
-    signer's password (which opens their key). A wrong password writes nothing."""
-    if signing_locked(signer):
-        raise SigningError(_("Too many wrong passwords. Wait a quarter of an hour and try again."))
+def _signable_party(agreement: Agreement, signer, position: Position | None):
+    """The locked circulating version and the first unsigned party the signer holds."""
     version = AgreementVersion.objects.select_for_update().get(pk=agreement.current_version_id)
     if version.status != VersionStatus.CIRCULATING:
         raise SigningError(_("This version is not circulating for signatures."))
@@ -600,29 +594,59 @@ def sign_agreement(
         candidates = [p for p in candidates if p.position_id == position.pk]
     if not candidates:
         raise SigningError(_("You hold no party position of this version that is still unsigned."))
-    party = candidates[0]
+    return version, candidates[0]
+
+
+def _open_key(signer, password: str):
+    """The signer's key in use (made now if they have none) and its private half."""
+    key = keyring.active_key(signer)
+    if key is None:
+        key = keyring.create_key(person=signer, password=password)
+    try:
+        return key, keyring.unlock(key, password)
+    except signing.WrongPassword:
+        # The account password was set where the key could not follow: replace the key.
+        key = keyring.follow_password(person=signer, password=password)
+        return key, keyring.unlock(key, password)
+
+
+@transaction.atomic
+def sign_agreement(
+    *, agreement: Agreement, signer, password: str, position: Position | None = None
+) -> Signature:
+    """Sign the circulating version for a party position the signer holds today, with the
+    signer's password (which opens their key). A wrong password writes nothing."""
+    if signing_locked(signer):
+        raise SigningError(_("Too many wrong passwords. Wait a quarter of an hour and try again."))
+    version, party = _signable_party(agreement, signer, position)
     if not password or not check_password(password, signer.password):
         _note_wrong_password(signer)
         raise SigningError(_("The password is wrong. Nothing was signed."))
+    key, private = _open_key(signer, password)
+    return _sign(agreement, version, party, signer, key, private)
+
+
+@transaction.atomic
+def sign_with_open_key(
+    *, agreement: Agreement, signer, key, private_key, position: Position | None = None
+) -> Signature:
+    """Sign with a key its caller has already opened (the demo loader, the benchmark);
+    the people's pages and the API always go through :func:`sign_agreement`."""
+    version, party = _signable_party(agreement, signer, position)
+    return _sign(agreement, version, party, signer, key, private_key)
+
+
+def _sign(agreement, version, party, signer, key, private) -> Signature:
     document = canonical.load_document(version.pk)
     unchanged, _computed = canonical.matches(document, version.document_hash)
     if not unchanged:
         raise SigningError(
             _("The stored document no longer matches its id: it was changed. Nothing was signed.")
         )
-    key = keyring.active_key(signer)
-    if key is None:
-        key = keyring.create_key(person=signer, password=password)
-    try:
-        private = keyring.unlock(key, password)
-    except signing.WrongPassword:
-        # The account password was set where the key could not follow: replace the key.
-        key = keyring.follow_password(person=signer, password=password)
-        private = keyring.unlock(key, password)
     signed_at = timezone.now()
     raw = signing.sign(private, bytes.fromhex(version.document_hash))
     acting = (
-        Assignment.objects.current(signed_at.date())
+        Assignment.objects.current(timezone.localdate(signed_at))
         .filter(person=signer, position_id=party.position_id, kind=AssignmentKind.ACTING)
         .exists()
     )
@@ -646,7 +670,7 @@ def sign_agreement(
         actor=signer,
         payload=signature_payload(signature, key.fingerprint),
     )
-    if version.parties.count() == len(signed_parties) + 1:
+    if not version.parties.filter(signatures__isnull=True).exists():
         _activate(agreement, version, actor=signer)
     return signature
 
@@ -898,10 +922,12 @@ def record_realisation(
     evidence=None,
     note: str = "",
     source=None,
+    refresh: bool = True,
 ) -> Realisation:
     """Enter the value an indicator reached in the period ending on ``period_end``. With a
     ``source`` (a model instance, e.g. a report, or an idempotency key) a repeated call
-    returns the stored entry (and corrects it when the value changed)."""
+    returns the stored entry (and corrects it when the value changed). ``refresh=False``
+    leaves the progress rollup to the caller (bulk loading)."""
     indicator = Indicator.objects.select_related("agreement", "terms__version").get(pk=indicator.pk)
     agreement = indicator.agreement
     if agreement.status != AgreementStatus.ACTIVE or agreement.active_version_id is None:
@@ -949,7 +975,8 @@ def record_realisation(
                     "source": f"{source_type}:{source_id}",
                 },
             )
-            refresh_progress(agreement_ids=[agreement.pk])
+            if refresh:
+                refresh_progress(agreement_ids=[agreement.pk])
             return existing
     entry = Realisation(
         regency_id=indicator.regency_id,
@@ -981,7 +1008,8 @@ def record_realisation(
             "source": f"{source_type}:{source_id}" if source_type else "",
         },
     )
-    refresh_progress(agreement_ids=[agreement.pk])
+    if refresh:
+        refresh_progress(agreement_ids=[agreement.pk])
     return entry
 
 
@@ -1006,6 +1034,15 @@ def realisation_series(indicator_ids: Iterable[int]) -> dict[int, list[tuple]]:
     return series
 
 
+def _save_rows(model, rows: list, fields: list[str]) -> None:
+    """Write only rows that changed; a few are quicker one by one than as one CASE update."""
+    if len(rows) > 20:
+        model.objects.bulk_update(rows, fields, batch_size=500)
+        return
+    for row in rows:
+        model.objects.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
+
+
 @transaction.atomic
 def refresh_progress(*, agreement_ids: Iterable[int], today: datetime.date | None = None) -> int:
     """Recompute the stored realisation, capaian and status of every indicator of these
@@ -1013,24 +1050,33 @@ def refresh_progress(*, agreement_ids: Iterable[int], today: datetime.date | Non
     today = today or timezone.localdate()
     ids = list(agreement_ids)
     agreements = {
-        a.pk: a for a in Agreement.objects.filter(pk__in=ids).only("id", "status", "regency_id")
+        a.pk: a
+        for a in Agreement.objects.filter(pk__in=ids).only(
+            "id",
+            "status",
+            "regency_id",
+            "capaian",
+            "on_track_count",
+            "at_risk_count",
+            "late_count",
+            "progress_on",
+        )
     }
     indicators = list(
         Indicator.objects.filter(agreement_id__in=ids).select_related("terms__version")
     )
     series = realisation_series(i.pk for i in indicators)
     per_agreement: dict[int, list[Indicator]] = defaultdict(list)
+    fields = ["realised", "capaian", "progress", "progress_on", "last_period_end"]
+    changed = []
     for ind in indicators:
+        before = tuple(getattr(ind, f) for f in fields)
         agreement = agreements[ind.agreement_id]
         terms = ind.terms
         live = (
             ind.is_active
             and terms is not None
-            and agreement.status
-            in (
-                AgreementStatus.ACTIVE,
-                AgreementStatus.CLOSED,
-            )
+            and agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.CLOSED)
         )
         values = series.get(ind.pk, [])
         if not live:
@@ -1058,25 +1104,22 @@ def refresh_progress(*, agreement_ids: Iterable[int], today: datetime.date | Non
             ind.last_period_end = values[-1][0] if values else None
             per_agreement[ind.agreement_id].append(ind)
         ind.progress_on = today
-    Indicator.objects.bulk_update(
-        indicators,
-        ["realised", "capaian", "progress", "progress_on", "last_period_end"],
-        batch_size=500,
-    )
-    rows = []
+        if tuple(getattr(ind, f) for f in fields) != before:
+            changed.append(ind)
+    _save_rows(Indicator, changed, fields)
+    rollup = ["capaian", "on_track_count", "at_risk_count", "late_count", "progress_on"]
+    changed = []
     for pk, agreement in agreements.items():
+        before = tuple(getattr(agreement, f) for f in rollup)
         live = per_agreement.get(pk, [])
         agreement.capaian = achievement.average_capaian([i.capaian for i in live])
         agreement.on_track_count = sum(1 for i in live if i.progress == achievement.ON_TRACK)
         agreement.at_risk_count = sum(1 for i in live if i.progress == achievement.AT_RISK)
         agreement.late_count = sum(1 for i in live if i.progress == achievement.LATE)
         agreement.progress_on = today
-        rows.append(agreement)
-    Agreement.objects.bulk_update(
-        rows,
-        ["capaian", "on_track_count", "at_risk_count", "late_count", "progress_on"],
-        batch_size=500,
-    )
+        if tuple(getattr(agreement, f) for f in rollup) != before:
+            changed.append(agreement)
+    _save_rows(Agreement, changed, rollup)
     return len(indicators)
 
 

@@ -82,3 +82,28 @@ def active(circulating, personas):
     services.sign_agreement(agreement=circulating, signer=personas.kabid, password=PASSWORD)
     circulating.refresh_from_db()
     return circulating
+
+
+@pytest.fixture
+def other_circulating(personas):
+    """A second agreement (vertical, regent and head of Dinkes), circulating."""
+    agreement = services.create_draft_agreement(
+        regency=personas.regency,
+        title="Perjanjian Kinerja Tahun 2026 Dinas Kesehatan",
+        year=YEAR,
+        parties=[position_of(personas.regent), position_of(personas.head)],
+        indicators=[spec()],
+        created_by=personas.head,
+    )
+    services.send_for_signing(agreement=agreement, actor=personas.head)
+    agreement.refresh_from_db()
+    return agreement
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services' messages in English in these tests (pages choose their own language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

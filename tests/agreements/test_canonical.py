@@ -1,0 +1,107 @@
+"""The signed document of a version: rebuilt from stored fields, canonical, stable."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from superteam.agreements import canonical
+from superteam.agreements.models import AgreementVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_decimals_are_written_without_trailing_zeros():
+    assert canonical.dec(Decimal("95.0000")) == "95"
+    assert canonical.dec(Decimal("12.5000")) == "12.5"
+    assert canonical.dec(Decimal("1250000000.00")) == "1250000000"
+    assert canonical.dec(Decimal("0.0000")) == "0"
+    assert canonical.dec(Decimal("-3.25")) == "-3.25"
+    assert canonical.dec(None) is None
+
+
+def test_the_document_holds_the_whole_content_of_the_version(draft, personas):
+    version = draft.current_version
+    document = canonical.load_document(version.pk)
+    assert document["form"] == canonical.FORM
+    assert document["version"] == 1 and document["previous_version"] is None
+    assert document["year"] == 2026
+    assert document["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
+    assert [p["position"]["title"] for p in document["parties"]] == [
+        "Kepala Dinas Kesehatan",
+        "Kepala Bidang Pelayanan Kesehatan",
+    ]
+    first = document["indicators"][0]
+    assert first["target"] == "95" and first["baseline"] == "88.5"
+    assert first["quarterly_targets"] == ["80", "85", "90", "95"]
+    assert first["budget"] == "1250000000"
+    assert first["responsible"]["title"] == "Kepala Bidang Pelayanan Kesehatan"
+    assert [u["code"] for u in first["contributing_units"]] == ["DINKES", "PKM-GENTENG"]
+    assert document["indicators"][1]["polarity"] == "lower"
+
+
+def test_the_document_is_the_same_after_a_round_trip_through_the_database(draft):
+    version = draft.current_version
+    before = canonical.document_hash(canonical.load_document(version.pk))
+    AgreementVersion.objects.get(pk=version.pk).save()
+    after = canonical.document_hash(canonical.load_document(version.pk))
+    assert before == after
+
+
+def test_renaming_a_position_later_does_not_change_what_was_signed(circulating, personas):
+    version = circulating.current_version
+    from superteam.org.models import Position
+
+    Position.objects.filter(unit=personas.dinkes).update(title="Kepala Dinas (baru)")
+    assert canonical.load_document(version.pk)["parties"][0]["position"]["title"] == (
+        "Kepala Dinas Kesehatan"
+    )
+    assert canonical.matches(canonical.load_document(version.pk), version.document_hash)[0]
+
+
+json_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+documents = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | json_text,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_the_fast_serialisation_equals_rfc8785_for_documents_of_this_shape(document):
+    """ASCII keys, integers, any text: the C encoder gives the RFC 8785 bytes."""
+    assert canonical.fast_bytes(document) == rfc8785.dumps(document)
+
+
+def test_matches_falls_back_to_rfc8785_itself():
+    # A float is not a shape this app writes; the exact path still decides correctly.
+    document = {"x": 1.5e-7}
+    digest = canonical.document_hash(document)
+    assert canonical.fast_bytes(document) != canonical.canonical_bytes(document)
+    assert canonical.matches(document, digest) == (True, digest)
+
+
+def test_differences_name_the_changed_paths():
+    old = {"title": "A", "indicators": [{"target": "95", "name": "x"}], "period": {"end": "2026"}}
+    new = {"title": "A", "indicators": [{"target": "75", "name": "x"}], "period": {"end": "2027"}}
+    assert canonical.differences(old, new) == [
+        'indicators[1].target: "95" → "75"',
+        'period.end: "2026" → "2027"',
+    ]
+    assert json.loads(json.dumps(canonical.differences(old, old))) == []
+
+
+def test_iso_dates():
+    assert canonical.iso(datetime.date(2026, 3, 31)) == "2026-03-31"
