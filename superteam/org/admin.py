@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from superteam.core.admin_site import RegencyScopedAdmin
+from superteam.core.permissions import can
 from superteam.org.models import Assignment, Cluster, Person, Position, Regency, Unit
 
 
@@ -23,7 +24,24 @@ class RegencyAdmin(RegencyScopedAdmin):
         return request.actor.is_superuser
 
 
-class PositionInline(admin.TabularInline):
+class AdminSiteInline:
+    """Inlines follow the admin site's rule (holders of an admin position), not Django's
+    per-model permissions, which SuperTeam does not hand out."""
+
+    def _allowed(self, request) -> bool:
+        return can(request.actor, "core.admin_site")
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+class PositionInline(AdminSiteInline, admin.TabularInline):
     model = Position
     fields = ["code", "title", "level", "is_admin", "is_verifier", "sort_order", "is_active"]
     extra = 0
@@ -79,7 +97,7 @@ class UnitAdmin(RegencyScopedAdmin):
         super().save_formset(request, form, formset, change)
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(AdminSiteInline, admin.TabularInline):
     model = Assignment
     fk_name = "person"
     fields = ["position", "kind", "start", "end", "decree"]

@@ -371,6 +371,8 @@ class Position(RegencyScoped):
         return self.title
 
     def clean(self):
+        if self.unit_id and not self.regency_id:
+            self.regency_id = self.unit.regency_id  # e.g. added inline on its unit's page
         if self.unit_id and self.unit.regency_id != self.regency_id:
             raise ValidationError({"unit": _("The unit belongs to another regency.")})
 
@@ -518,6 +520,8 @@ class Assignment(RegencyScoped):
     def clean(self):
         if self.end and self.start and self.end < self.start:
             raise ValidationError({"end": _("The end date is before the start date.")})
+        if self.position_id and not self.regency_id:
+            self.regency_id = self.position.regency_id  # e.g. added inline on a person's page
         if self.position_id and self.position.regency_id != self.regency_id:
             raise ValidationError({"position": _("The position belongs to another regency.")})
 
