@@ -18,6 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from superteam.core.demo_accounts import DEMO_PASSWORD
@@ -199,14 +200,23 @@ def _innovation_stories(regency) -> list[dict]:
         from superteam.innovations.models import Innovation
     except ImportError:  # pragma: no cover - the app is part of the project
         return []
-    stories = []
-    for i, innovation in enumerate(
-        Innovation.objects.public().filter(regency=regency).select_related("owner_unit")[:4]
-    ):
+    stories, titles = [], set()
+    originals = (
+        Innovation.objects.public()
+        .filter(regency=regency, replicated_from__isnull=True)
+        .select_related("owner_unit")
+        .order_by("pk")
+    )
+    chosen = []
+    for innovation in originals[:50]:
+        if innovation.title not in titles and len(chosen) < 4:
+            titles.add(innovation.title)
+            chosen.append(innovation)
+    for i, innovation in enumerate(chosen):
         unit = innovation.owner_unit.name
         stories.append(
             {
-                "slug": f"inovasi-{innovation.pk}",
+                "slug": f"inovasi-{slugify(innovation.title)[:90]}",
                 "days_ago": 13 + i,
                 "clusters": list(
                     Cluster.objects.filter(units=innovation.owner_unit).values_list(

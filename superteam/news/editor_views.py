@@ -274,3 +274,46 @@ def send_log(request):
         "news/editor/send_log.html",
         {"runs": runs, "emails": rows[:SEND_LOG_PAGE], "older": older, "paged": bool(before)},
     )
+
+
+@login_required
+def start_from(request):
+    """Start an article from a public innovation or a verified report, in one action."""
+    from superteam.innovations.models import Innovation
+    from superteam.reports.models import Report, ReportStatus
+
+    regency = regency_or_404(request)
+    require(request, "news.edit", regency)
+    if request.method == "POST":
+        kind, pk = request.POST.get("source", ""), request.POST.get("pk", "")
+        model = {"innovation": Innovation, "report": Report}.get(kind)
+        if model is None or not pk.isdigit():
+            messages.error(request, _("Choose an innovation or a report."))
+            return redirect("news:start_from")
+        source = get_object_or_404(model, pk=int(pk), regency=regency)
+        try:
+            article = services.start_article_from(source=source, editor=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("news:start_from")
+        messages.success(
+            request, _("A draft is ready: check it, translate it, send it for review.")
+        )
+        return redirect("news:article_edit", pk=article.pk)
+    innovations = list(
+        Innovation.objects.public()
+        .filter(regency=regency)
+        .select_related("owner_unit")
+        .order_by("-updated_at")[:20]
+    )
+    reports = list(
+        Report.objects.filter(regency=regency, status=ReportStatus.APPROVED)
+        .select_related("unit")
+        .order_by("-date", "-submitted_at")[:20]
+    )
+    return render(
+        request,
+        "news/editor/start_from.html",
+        {"innovations": innovations, "reports": reports},
+    )

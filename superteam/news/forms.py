@@ -55,6 +55,7 @@ class ArticleForm(forms.ModelForm):
             "author_unit",
             "clusters",
             "kecamatan",
+            "innovations",
             "tags",
         ]
         widgets = {
@@ -65,6 +66,7 @@ class ArticleForm(forms.ModelForm):
             "clusters": forms.CheckboxSelectMultiple,
             "tags": forms.CheckboxSelectMultiple,
             "kecamatan": forms.SelectMultiple(attrs={"size": 6}),
+            "innovations": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, regency, **kwargs):
@@ -78,6 +80,12 @@ class ArticleForm(forms.ModelForm):
             regency=regency, kind=UnitKind.KECAMATAN
         ).order_by("name")
         self.fields["tags"].queryset = Tag.objects.filter(regency=regency)
+        from superteam.innovations.models import Innovation
+
+        self.fields["innovations"].queryset = (
+            Innovation.objects.public().filter(regency=regency).order_by("title")
+        )
+        self.fields["innovations"].help_text = _("Innovations the article is about.")
         self.fields["kecamatan"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
         self.fields["cover_upload"].help_text = _(
             "JPEG, PNG, WebP or HEIC, up to %(size)s MB. Location and camera data are removed."
@@ -101,8 +109,9 @@ class ArticleForm(forms.ModelForm):
         data = {
             name: self.cleaned_data[name]
             for name in self.Meta.fields
-            if name not in ("clusters", "kecamatan", "tags")
+            if name not in ("clusters", "kecamatan", "innovations", "tags")
         }
+        data["innovations"] = list(self.cleaned_data["innovations"])
         data["clusters"] = list(self.cleaned_data["clusters"])
         data["kecamatan"] = list(self.cleaned_data["kecamatan"])
         data["tags"] = list(self.cleaned_data["tags"])

@@ -152,6 +152,14 @@ class Article(RegencyScoped):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    source_report = models.ForeignKey(
+        "reports.Report",
+        verbose_name=_("started from report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     status = models.CharField(
         _("status"), max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT

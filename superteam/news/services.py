@@ -17,7 +17,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -220,6 +220,8 @@ def save_article(
         article.clusters.set(data["clusters"])
     if "kecamatan" in data:
         article.kecamatan.set(data["kecamatan"])
+    if "innovations" in data:
+        article.innovations.set(data["innovations"])
     if "tags" in data or data.get("new_tags"):
         tags = list(data.get("tags", article.tags.all()))
         tags += _tags_from_names(regency, data.get("new_tags") or [])
@@ -236,6 +238,119 @@ def save_article(
         _touch_portal(regency.pk)
     for storage, name in old_files:
         transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+    return article
+
+
+def _clusters_of(unit) -> list:
+    """Clusters the unit (or a unit above it) belongs to: the article's topics."""
+    from superteam.org.models import Cluster
+
+    return list(
+        Cluster.objects.filter(regency_id=unit.regency_id, units__in=[*unit.ancestor_ids, unit.pk])
+        .distinct()
+        .order_by("sort_order")
+    )
+
+
+def _kecamatan_of(unit) -> list:
+    from superteam.org.models import Unit, UnitKind
+
+    return list(Unit.objects.filter(pk__in=[*unit.ancestor_ids, unit.pk], kind=UnitKind.KECAMATAN))
+
+
+def _innovation_draft(innovation) -> tuple[dict, list]:
+    with translation.override("id"):  # innovations are written in Bahasa Indonesia
+        sections = [
+            (_("The problem"), innovation.problem),
+            (_("How it works"), innovation.design or innovation.goals),
+            (_("Benefits"), innovation.benefits),
+            (_("Results"), innovation.results),
+        ]
+    body = "\n\n".join(f"## {head}\n{text.strip()}" for head, text in sections if text.strip())
+    return (
+        {
+            "title_id": innovation.title[:200],
+            "summary_id": (innovation.goals or innovation.problem).strip()[:500],
+            "body_id": body,
+            "author_unit": innovation.owner_unit,
+            "clusters": _clusters_of(innovation.owner_unit),
+            "kecamatan": _kecamatan_of(innovation.owner_unit),
+            "innovations": [innovation],
+        },
+        [],
+    )
+
+
+def _report_draft(report) -> tuple[dict, list]:
+    from superteam.reports.services import public_photos
+
+    photos = [p for p in public_photos(report=report) if not p["flagged"]]
+    return (
+        {
+            "title_id": report.title[:200],
+            "summary_id": report.narrative.strip().split("\n")[0][:500],
+            "body_id": report.narrative.strip(),
+            "author_unit": report.unit,
+            "clusters": _clusters_of(report.unit),
+            "kecamatan": _kecamatan_of(report.unit),
+            "innovations": list(report.innovations.all()),
+            "cover_credit": report.unit.display_name[:120],
+        },
+        photos,
+    )
+
+
+@transaction.atomic
+def start_article_from(*, source, editor) -> Article:
+    """Start a draft from a public innovation or a verified (approved) daily report, in one
+    action: its text, unit, topics, districts, innovations and (for a report) its first
+    public photo as the cover. An open draft from the same source is returned instead."""
+    from superteam.innovations.models import Innovation
+    from superteam.reports.models import Photo as ReportPhoto
+    from superteam.reports.models import Report, ReportStatus
+
+    if isinstance(source, Innovation):
+        if not Innovation.objects.public().filter(pk=source.pk).exists():
+            raise ValidationError(_("Only an innovation shown to the public can become news."))
+        link = {"source_innovation": source}
+        data, photos = _innovation_draft(source)
+    elif isinstance(source, Report):
+        if source.status != ReportStatus.APPROVED:
+            raise ValidationError(_("Only a verified report can become news."))
+        link = {"source_report": source}
+        data, photos = _report_draft(source)
+    else:
+        raise ValidationError(_("News can be started from an innovation or a report only."))
+    existing = (
+        Article.objects.filter(regency_id=source.regency_id, **link)
+        .exclude(status=ArticleStatus.PUBLISHED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    cover = None
+    if photos:
+        # The report's public derivative (never its original), re-encoded once more.
+        cover = ReportPhoto.objects.get(pk=photos[0]["id"]).display
+    from superteam.org.models import Regency
+
+    regency = Regency.objects.get(pk=source.regency_id)
+    article = save_article(
+        regency=regency,
+        editor=editor,
+        data={**data, "cover_alt_id": data["title_id"] if cover else ""},
+        cover_upload=cover,
+    )
+    Article.objects.filter(pk=article.pk).update(**link)
+    for field, value in link.items():
+        setattr(article, field, value)
+    record(
+        regency=regency,
+        kind="news.article_started",
+        subject=article,
+        actor=editor,
+        payload={"source": f"{source._meta.label_lower}:{source.pk}", "slug": article.slug},
+    )
     return article
 
 

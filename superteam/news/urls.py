@@ -14,6 +14,9 @@ urlpatterns = [
     path("cluster/<slug:code>/", views.cluster, name="cluster"),
     path("kecamatan/<slug:code>/", views.kecamatan, name="kecamatan"),
     path("search/", views.search, name="search"),
+    path("innovations/", views.showcase, name="showcase"),
+    path("innovations/<int:pk>/", views.innovation, name="innovation"),
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("feed/", feeds.feed, name="feed"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/check-your-inbox/", views.subscribe_sent, name="subscribe_sent"),
@@ -23,6 +26,7 @@ urlpatterns = [
     # The editors' area
     path("editor/", editor_views.dashboard, name="editor"),
     path("editor/new/", editor_views.article_new, name="article_new"),
+    path("editor/start/", editor_views.start_from, name="start_from"),
     path("editor/<int:pk>/", editor_views.article_edit, name="article_edit"),
     path(
         "editor/<int:pk>/preview/<str:language>/",

@@ -72,6 +72,12 @@ def _public(regency):
     )
 
 
+def _public_innovations():
+    from superteam.innovations.models import Innovation
+
+    return Innovation.objects.public()
+
+
 def _page_number(request) -> int:
     raw = request.GET.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
@@ -179,7 +185,39 @@ def home(request):
         )
         return {"main": main, "meta": meta}
 
-    return _render(request, regency, cached(request, regency, "home", (), build))
+    data = cached(request, regency, "home", (), build)
+    return _render(request, regency, data, extra={"teasers": _teasers(request, regency)})
+
+
+def _teasers(request, regency):
+    """The front page's showcase and leaderboard boxes, cached by those apps' own state:
+    the innovations' latest change and the latest published snapshot."""
+    from django.db.models import Max
+
+    from superteam.innovations.models import Innovation
+    from superteam.innovations.services import showcase as public_innovations
+    from superteam.scoring.models import Family
+    from superteam.scoring.services import latest_snapshot, public_leaderboard
+
+    stamp = Innovation.objects.filter(regency=regency).aggregate(
+        n=Count("id"), at=Max("updated_at")
+    )
+    snapshot = latest_snapshot(regency=regency)
+
+    def build():
+        html = fragment(
+            "news/public/partials/teasers.html",
+            {
+                "innovations": public_innovations(regency=regency, limit=3),
+                "leaders": public_leaderboard(regency=regency, family=Family.AGENCIES, limit=5)
+                if snapshot
+                else [],
+            },
+        )
+        return {"html": html}
+
+    key = (stamp["n"], stamp["at"], snapshot.pk if snapshot else None)
+    return safe(cached(request, regency, "teasers", key, build)["html"])
 
 
 def _listing(request, regency, *, name, key, queryset, heading, intro="", noindex=False):
@@ -295,7 +333,15 @@ def article(request, slug):
             Article.objects.public()
             .filter(regency=regency)
             .select_related("author_unit")
-            .prefetch_related("clusters", "kecamatan", "tags"),
+            .prefetch_related(
+                "clusters",
+                "kecamatan",
+                "tags",
+                Prefetch(
+                    "innovations",
+                    queryset=_public_innovations().only("id", "title", "regency_id"),
+                ),
+            ),
             slug=slug,
         )
         language = translation.get_language()
@@ -314,6 +360,7 @@ def article(request, slug):
                 "clusters": clusters,
                 "districts": list(art.kecamatan.all()),
                 "tags": list(art.tags.all()),
+                "innovations": list(art.innovations.all()),
                 "related": related,
                 "other_language": [
                     (code, name, art.url_in(code))
@@ -451,3 +498,102 @@ def unsubscribe(request, key):
             return HttpResponse(_("Unsubscribed.") + "\n", content_type="text/plain")
         return render(request, "news/unsubscribed.html", {"subscriber": subscriber})
     return render(request, "news/unsubscribe.html", {"subscriber": subscriber})
+
+
+# --- The innovation showcase and the public leaderboard (from the innovations and scoring
+# apps' services; read live, not from the page cache, as those apps change them) ---------
+
+
+def showcase(request):
+    """Innovations in rollout or replicated, public fields only, with news about each."""
+    from superteam.innovations.services import showcase as public_innovations
+
+    regency = regency_or_404(request)
+    items = public_innovations(regency=regency)
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    news_counts = dict(
+        Article.innovations.through.objects.filter(
+            innovation_id__in=[i.id for i in page.object_list],
+            article__in=Article.objects.public().filter(regency=regency),
+        )
+        .values("innovation_id")
+        .annotate(n=Count("id"))
+        .values_list("innovation_id", "n")
+    )
+    main = fragment(
+        "news/public/showcase.html",
+        {"page": page, "total": len(items), "news_counts": news_counts},
+    )
+    data = {
+        "main": main,
+        "meta": _meta(
+            request,
+            title=_("Innovation showcase"),
+            description=_("Innovations of %(regency)s that serve residents today.")
+            % {"regency": regency.name},
+        ),
+    }
+    return _render(request, regency, data)
+
+
+def innovation(request, pk):
+    """News about one public innovation."""
+    from superteam.innovations.models import Innovation
+
+    regency = regency_or_404(request)
+    item = get_object_or_404(
+        Innovation.objects.public().select_related("owner_unit"), pk=pk, regency=regency
+    )
+    return _listing(
+        request,
+        regency,
+        name="innovation",
+        key=item.pk,
+        queryset=_public(regency).filter(innovations=item),
+        heading=_("Innovation: %(title)s") % {"title": item.title},
+        intro=_("%(unit)s · %(stage)s")
+        % {"unit": item.owner_unit.name, "stage": item.get_stage_display()},
+    )
+
+
+def leaderboard(request):
+    """The latest published innovation leaderboard, family by family (published only)."""
+    from superteam.core.charts import bar_chart
+    from superteam.scoring.models import Family
+    from superteam.scoring.services import public_leaderboard
+
+    regency = regency_or_404(request)
+    family = request.GET.get("family", Family.AGENCIES)
+    if family not in Family.values:
+        family = Family.AGENCIES
+    number = _page_number(request)
+    per_page = 50
+    rows = public_leaderboard(
+        regency=regency, family=family, limit=per_page + 1, offset=(number - 1) * per_page
+    )
+    if number > 1 and not rows:
+        raise Http404(_("This page does not exist."))
+    has_next, rows = len(rows) > per_page, rows[:per_page]
+    chart = (
+        bar_chart(
+            [(r.unit_name, float(r.score)) for r in rows[:10]],
+            title=_("Innovation index of the first ten"),
+            max_value=100,
+        )
+        if number == 1 and rows
+        else ""
+    )
+    main = fragment(
+        "news/public/leaderboard.html",
+        {
+            "rows": rows,
+            "family": family,
+            "families": Family.choices,
+            "chart": chart,
+            "number": number,
+            "has_next": has_next,
+            "first_rank": (number - 1) * per_page,
+        },
+    )
+    title = _("Innovation leaderboard: %(family)s") % {"family": Family(family).label}
+    return _render(request, regency, {"main": main, "meta": _meta(request, title=title)})

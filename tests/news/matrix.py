@@ -39,6 +39,12 @@ def _kecamatan(p):
     return f.unit(p.regency, kind=UnitKind.KECAMATAN, code="KEC-GENTENG", name="Kecamatan Genteng")
 
 
+def _innovation(p):
+    from tests.innovations.factories import innovation
+
+    return innovation(p.puskesmas, p.head)
+
+
 CASES = [
     Case("news:home", EVERYONE),
     Case("news:archive", EVERYONE),
@@ -47,6 +53,9 @@ CASES = [
     Case("news:cluster", EVERYONE, args=lambda p: {"code": p.cluster.code}),
     Case("news:kecamatan", EVERYONE, args=lambda p: {"code": _kecamatan(p).code.lower()}),
     Case("news:search", EVERYONE, data=lambda p: {"q": "inovasi"}),
+    Case("news:showcase", EVERYONE),
+    Case("news:innovation", EVERYONE, args=lambda p: {"pk": _innovation(p).pk}),
+    Case("news:leaderboard", EVERYONE, data=lambda p: {"family": "puskesmas"}),
     Case("news:feed", EVERYONE),
     Case("sitemap", EVERYONE),
     Case("news:subscribe", EVERYONE),
@@ -76,6 +85,15 @@ CASES = [
     ),
     Case("news:editor", EDITORS),
     Case("news:article_new", EDITORS),
+    Case("news:start_from", EDITORS),
+    Case(
+        "news:start_from",
+        EDITORS,
+        method="post",
+        data=lambda p: {"source": "innovation", "pk": _innovation(p).pk},
+        ok=302,
+        id="news:start_from POST",
+    ),
     Case(
         "news:article_edit",
         EDITORS,
