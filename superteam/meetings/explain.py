@@ -139,7 +139,7 @@ def describe(reason: dict) -> str:
             )
             % p
         )
-    if kind in ("grid", "grid_context"):
+    if kind == "grid":
         return (
             _(
                 "The %(sessions)s sessions need %(needed)s room time slots; %(rooms)s rooms over "

@@ -1361,9 +1361,7 @@ def explain_infeasibility(
                 return [_grid_reason(instance)]
         else:
             i += 1
-    return [reasons[lit.Index()] for lit in core] + (
-        [_grid_reason(instance, context=True)] if _is_tight(instance) else []
-    )
+    return [reasons[lit.Index()] for lit in core]
 
 
 def _room_slots_needed(instance: Instance) -> tuple[int, int]:
@@ -1372,15 +1370,10 @@ def _room_slots_needed(instance: Instance) -> tuple[int, int]:
     return needed, available
 
 
-def _is_tight(instance: Instance) -> bool:
-    needed, available = _room_slots_needed(instance)
-    return needed > available * 0.8
-
-
-def _grid_reason(instance: Instance, *, context: bool = False) -> Reason:
+def _grid_reason(instance: Instance) -> Reason:
     needed, available = _room_slots_needed(instance)
     return Reason(
-        "grid" if not context else "grid_context",
+        "grid",
         {
             "sessions": len(instance.sessions),
             "needed": needed,

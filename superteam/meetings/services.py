@@ -82,7 +82,7 @@ def last_rakor_end(*, regency, day: datetime.date | None = None) -> datetime.dat
     day = day or timezone.localdate()
     return (
         Rakor.objects.filter(regency=regency, start_date__lte=day)
-        .exclude(status__in=[RakorStatus.CANCELLED, RakorStatus.DRAFT])
+        .exclude(status=RakorStatus.CANCELLED)
         .order_by("-end_date")
         .values_list("end_date", flat=True)
         .first()
