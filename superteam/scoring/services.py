@@ -347,7 +347,13 @@ def _innovation_payload(
         "zeroed": result.zeroed,
         "missing_mandatory": result.missing_mandatory,
         "affair": innovation.affair,
-        "lines": result.lines,
+        # Only the indicators with an accepted level, as [code, level, evidence id]: the
+        # rest (weights, zero lines) follows from the model version, which never changes.
+        "lines": [
+            [line["code"], line["level"], line["evidence"]]
+            for line in result.lines
+            if line["level"]
+        ],
     }
 
 
@@ -433,7 +439,7 @@ def _unit_inputs(unit: Unit, model: ScoringModel) -> tuple[list[dict], dict, int
             "counted": s.counted,
             "zeroed": s.zeroed,
             "affair": s.affair,
-            "accepted": sum(1 for line in s.lines if line["level"]),
+            "accepted": len(s.lines),
         }
         for s in scores
     ]
@@ -728,7 +734,7 @@ def _recompute_chunk(regency, model, defs, params, unit_ids: list[int], as_of=No
                 "counted": s.counted,
                 "zeroed": s.zeroed,
                 "affair": s.affair,
-                "accepted": sum(1 for line in s.lines if line["level"]),
+                "accepted": len(s.lines),
             }
             for inn, s in refs_by_unit.get(unit_id, [])
         ]

@@ -203,6 +203,29 @@ def snapshots(request):
 # --- Explanations -------------------------------------------------------------------------------
 
 
+def _expand(compact: list, indicators: dict) -> list[dict]:
+    """An innovation score's stored lines ([code, level, evidence id] for accepted levels)
+    as full lines over the model version's innovation indicators, in catalogue order."""
+    accepted = {code: (level, evidence) for code, level, evidence in compact}
+    lines = []
+    for ind in sorted(indicators.values(), key=lambda i: (i.order, i.code)):
+        if ind.side != Side.INNOVATION:
+            continue
+        level, evidence = accepted.get(ind.code, (0, None))
+        lines.append(
+            {
+                "code": ind.code,
+                "level": level,
+                "max_level": ind.max_level,
+                "weight": str(ind.weight),
+                "score": str(ind.weight * level),
+                "mandatory": ind.mandatory,
+                "evidence": evidence,
+            }
+        )
+    return lines
+
+
 def _explain(lines: list[dict], indicators: dict) -> list[dict]:
     out = []
     for line in lines:
@@ -391,7 +414,7 @@ def _render_innovation_score(request, innovation, score, model, *, live: bool):
         "score": score,
         "model": model,
         "live": live,
-        "lines": _explain(score.lines, indicators) if score else [],
+        "lines": _explain(_expand(score.lines, indicators), indicators) if score else [],
     }
     return render(request, "scoring/innovation.html", context)
 
