@@ -704,13 +704,13 @@ def _realisations(agreements, rng: random.Random, actor, stdout) -> None:
     with Progress(len(indicators), "Realisation values", stdout) as bar:
         for indicator in indicators:
             t = indicator.terms
-            skill = rng.choice([0.85, 0.96, 1.0, 1.02, 1.04, 1.06])
+            skill = rng.choice([0.93, 0.985, 1.02, 1.03, 1.05, 1.07, 1.1])
             previous = D(0)
             for k, end in enumerate(ends):
                 milestone = (
                     t.quarterly_targets[k] if t.quarterly_targets[k] is not None else t.target
                 )
-                factor = D(str(round(skill * rng.uniform(0.95, 1.05), 3)))
+                factor = D(str(round(skill * rng.uniform(0.97, 1.03), 3)))
                 if t.polarity == "lower":
                     factor = 2 - factor
                 if t.polarity == "range":

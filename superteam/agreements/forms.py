@@ -125,11 +125,19 @@ class IndicatorForm(forms.Form):
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
-        unit_ids = set(agreement.units.values_list("pk", flat=True))
+        # Units that can help: the parties' units, their direct sub-units, the cluster's.
+        party_units = set(agreement.units.values_list("pk", flat=True))
+        unit_ids = party_units | set(
+            Unit.objects.filter(parent_id__in=party_units, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+        scope = set(party_units)
         if agreement.cluster_id:
-            unit_ids |= set(agreement.cluster.units.values_list("pk", flat=True))
+            scope |= set(agreement.cluster.units.values_list("pk", flat=True))
+        unit_ids |= scope
         units = Unit.objects.filter(pk__in=unit_ids)
-        paths = [u.path for u in units]
+        paths = [u.path for u in Unit.objects.filter(pk__in=scope)]
         from django.db.models import Q
 
         subtree = Q(pk__in=[])

@@ -136,11 +136,13 @@ def _render(version) -> bytes:
     pdf.set_title(version.title)
     pdf.set_author(regency.name)
     pdf.set_creator("SuperTeam")
+    pdf.set_lang(translation.get_language() or "id")
     pdf.add_page()
     joint = version.kind == AgreementKind.JOINT
     heading = (
         _("JOINT PERFORMANCE AGREEMENT %(year)s") if joint else _("PERFORMANCE AGREEMENT %(year)s")
     ) % {"year": version.year}
+    pdf.set_subject(heading)
     pdf.para(heading, 14, bold=True, align="C")
     pdf.para(agreement.owner_unit.name.upper(), 12, bold=True, align="C")
     pdf.para(regency.name.upper(), 11, align="C")
@@ -298,6 +300,7 @@ def _qr_block(pdf: AgreementPDF, version) -> None:
         pdf.add_page()
     top = pdf.get_y() + 2
     pdf.image(buffer, x=pdf.l_margin, y=top, w=28, h=28)
+    pdf.link(pdf.l_margin, top, 28, 28, url)  # a click on the code opens the page too
     pdf.set_xy(pdf.l_margin + 32, top + 2)
     pdf.text_font(9, bold=True)
     pdf.multi_cell(0, 4.6, pdf.safe(_("Verify this document")), new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -354,7 +357,7 @@ def _indicator_table(pdf: AgreementPDF, terms) -> None:
         pdf,
         widths,
         [
-            _("No"),
+            pgettext("table column: row number", "No."),
             _("Strategic goal"),
             _("Performance indicator"),
             pgettext("unit of measure", "Unit"),
@@ -397,7 +400,16 @@ def _programme_table(pdf: AgreementPDF, terms) -> None:
     if not rows:
         return
     widths = [10, 150, 50, 47]
-    _header_row(pdf, widths, [_("No"), _("Programme"), _("Budget (Rp)"), _("For indicator")])
+    _header_row(
+        pdf,
+        widths,
+        [
+            pgettext("table column: row number", "No."),
+            _("Programme"),
+            _("Budget (Rp)"),
+            _("For indicator"),
+        ],
+    )
     total = Decimal(0)
     for i, t in enumerate(rows, start=1):
         total += t.budget or 0

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -47,6 +47,7 @@ from superteam.org.models import REGENT_LEVELS, Position, Unit
 from superteam.org.services import current_holders
 
 PAGE_SIZE = 50
+MINE_SHOWN = 8
 TONES = {
     ProgressStatus.ON_TRACK: "ok",
     ProgressStatus.AT_RISK: "warn",
@@ -109,12 +110,16 @@ def agreement_list(request):
         for unit in actor.headed_units:
             visible |= Q(owner_unit__path__startswith=unit.path)
         agreements = agreements.filter(visible)
+    mine_all = Agreement.objects.held_by(actor.positions).filter(regency=regency, year=year)
+    # What waits for a signature first; the whole list is one filter away.
     mine = list(
-        Agreement.objects.held_by(actor.positions)
-        .filter(regency=regency, year=year)
-        .select_related("owner_unit", "current_version")
-        .order_by("status", "title")
+        mine_all.select_related("owner_unit", "current_version").order_by(
+            Case(When(status=AgreementStatus.CIRCULATING, then=0), default=1), "title"
+        )[:MINE_SHOWN]
     )
+    only_mine = bool(request.GET.get("mine"))
+    if only_mine:
+        agreements = agreements.filter(pk__in=mine_all.values("pk"))
     if status in AgreementStatus.values:
         agreements = agreements.filter(status=status)
     if query:
@@ -135,6 +140,8 @@ def agreement_list(request):
         {
             "page": page,
             "mine": mine,
+            "mine_total": mine_all.count() if len(mine) == MINE_SHOWN else len(mine),
+            "only_mine": only_mine,
             "year": year,
             "years": years,
             "status": status,
@@ -627,9 +634,15 @@ FIELD_LABELS = {
 }
 
 
-def _show(value) -> str:
+NUMERIC = {"baseline", "target", "target_high", "quarterly_targets", "budget"}
+
+
+def _show(value, key: str = "") -> str:
     if value is None or value == "":
         return "–"
+    if key in NUMERIC:
+        items = value if isinstance(value, list) else [value]
+        return ", ".join("–" if v is None else pdf.number(Decimal(v)) for v in items)
     if isinstance(value, dict):
         if "title" in value:
             return value["title"]
@@ -666,7 +679,7 @@ def compare_documents(old: dict, new: dict) -> dict:
             )
             continue
         changes = [
-            (FIELD_LABELS.get(k, k), _show(a.get(k)), _show(b.get(k)))
+            (FIELD_LABELS.get(k, k), _show(a.get(k), k), _show(b.get(k), k))
             for k in FIELD_LABELS
             if k in a and a.get(k) != b.get(k)
         ]
