@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from superteam.agreements import canonical, services
@@ -374,8 +374,8 @@ def create_realisation(request, indicator_id: int, payload: RealisationIn):
             source=payload.idempotency_key or None,
         )
     except ValidationError as exc:
-        return 400, {"errors": exc.messages}
-    return 201, _realisation_out(entry)
+        return Status(400, {"errors": exc.messages})
+    return Status(201, _realisation_out(entry))
 
 
 @router.get(

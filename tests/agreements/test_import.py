@@ -1,0 +1,151 @@
+"""Excel import of targets: the template round-trips; any bad row stops the whole import
+and every problem is named by row and column."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from superteam.agreements import importing
+from superteam.agreements.models import IndicatorTerms
+
+pytestmark = pytest.mark.django_db
+HEADERS_ID = [
+    "Sasaran strategis",
+    "Indikator",
+    "Satuan",
+    "Kondisi awal (baseline)",
+    "Target",
+    "Batas atas (rentang)",
+    "Target Tw 1",
+    "Target Tw 2",
+    "Target Tw 3",
+    "Target Tw 4",
+    "Polaritas (higher, lower, range)",
+    "Agregasi (sum, last, average)",
+    "Tenggat",
+    "Jabatan penanggung jawab (kode)",
+    "Unit pendukung (kode)",
+    "Program",
+    "Anggaran (Rp)",
+]
+
+
+def workbook(rows, headers=HEADERS_ID) -> SimpleUploadedFile:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("target.xlsx", out.getvalue())
+
+
+GOOD = [
+    "Meningkatnya derajat kesehatan",
+    "Cakupan imunisasi dasar lengkap",
+    "%",
+    "88,5",
+    95,
+    None,
+    80,
+    85,
+    90,
+    95,
+    "semakin tinggi semakin baik",
+    "terakhir",
+    datetime.datetime(2026, 12, 31),
+    "DINKES-HEAD",
+    "DINKES; PKM-GENTENG",
+    "Program Pemenuhan Upaya Kesehatan",
+    "1.250.000.000",
+]
+
+
+def test_the_template_imports_as_it_is(draft, personas, client):
+    client.force_login(personas.head)
+    response = client.get(reverse("agreements:import_template"))
+    data = response.content
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    headers = [c.value for c in load_workbook(io.BytesIO(data)).active[1]]
+    assert headers[0] == "Sasaran strategis"  # the page's language
+    count = importing.import_targets(
+        agreement=draft,
+        file=SimpleUploadedFile("t.xlsx", data),
+        actor=personas.head,
+        replace=True,
+    )
+    assert count == 1
+    assert draft.current_version.indicator_terms.count() == 1
+
+
+def test_good_rows_are_imported_with_indonesian_numbers_and_words(draft, personas):
+    count = importing.import_targets(
+        agreement=draft,
+        file=workbook([GOOD, [*GOOD[:1], "Indikator kedua", *GOOD[2:]]]),
+        actor=personas.head,
+    )
+    assert count == 2
+    terms = IndicatorTerms.objects.filter(version=draft.current_version).order_by("order")
+    assert terms.count() == 4  # two from the fixture, two imported
+    new = terms[2]
+    assert (new.baseline, new.budget) == (88.5, 1250000000)
+    assert new.polarity == "higher" and new.aggregation == "last"
+    assert new.responsible_position.code == "DINKES-HEAD"
+    assert {c.unit_code for c in new.contributions.all()} == {"DINKES", "PKM-GENTENG"}
+
+
+def test_one_bad_row_imports_nothing_and_every_problem_is_named(draft, personas, client):
+    bad = list(GOOD)
+    bad[4] = "banyak"  # target
+    bad[11] = "median"  # aggregation
+    bad[13] = "TIDAK-ADA"  # position code
+    before = IndicatorTerms.objects.count()
+    with pytest.raises(importing.ImportFailed) as failure:
+        importing.import_targets(
+            agreement=draft, file=workbook([GOOD, bad]), actor=personas.head, replace=True
+        )
+    problems = {(e.row, e.column) for e in failure.value.errors}
+    assert problems == {
+        (3, "Target"),
+        (3, "Aggregation (sum, last, average)"),
+        (3, "Responsible position (code)"),
+    }
+    assert IndicatorTerms.objects.count() == before
+    # The same through the page, in Indonesian.
+    client.force_login(personas.head)
+    page = client.post(
+        reverse("agreements:import", args=[draft.pk]),
+        {"file": workbook([GOOD, bad]), "replace": "on"},
+    ).content.decode()
+    assert "3 masalah: tidak ada yang diimpor" in page
+    assert "Kode jabatan TIDAK-ADA tidak dikenal." in page
+    assert IndicatorTerms.objects.count() == before
+
+
+def test_files_that_are_not_workbooks_or_lack_columns_are_refused(draft, personas, client):
+    client.force_login(personas.head)
+    url = reverse("agreements:import", args=[draft.pk])
+    page = client.post(url, {"file": SimpleUploadedFile("t.xlsx", b"%PDF-1.4 nope")})
+    assert "Ini bukan berkas Excel" in page.content.decode()
+    page = client.post(url, {"file": workbook([["a"]], headers=["Sasaran strategis"])})
+    assert "Kolom berikut tidak ada di baris pertama" in page.content.decode()
+
+
+def test_english_headers_are_understood_too(draft, personas):
+    headers = [str(label) for _key, label in importing.COLUMNS]
+    from django.utils import translation
+
+    with translation.override("en"):
+        headers = [str(label) for _key, label in importing.COLUMNS]
+    assert headers[0] == "Strategic goal"
+    count = importing.import_targets(
+        agreement=draft, file=workbook([GOOD], headers=headers), actor=personas.head
+    )
+    assert count == 1

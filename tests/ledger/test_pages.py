@@ -1,0 +1,89 @@
+"""The ledger pages and API for verifiers, the regent and admins; the public checkpoints."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from superteam.api.services import issue_token
+from superteam.ledger.models import Checkpoint, Entry, Verification
+from superteam.ledger.services import record
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(regency, n):
+    for i in range(n):
+        record(
+            regency=regency, kind="agreements.signed" if i % 2 else "test.event", payload={"i": i}
+        )
+
+
+def test_the_ledger_page_is_constant_in_queries_and_pages_by_entry_number(personas, client):
+    client.force_login(personas.verifier)
+    fill(personas.regency, 3)
+    url = reverse("ledger:index")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    fill(personas.regency, 120)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url).content.decode()
+    assert len(small) == len(large)
+    assert "#123" in page and "#73" not in page  # the newest 50
+    older = client.get(url + "?before=74").content.decode()
+    assert "#73" in older and "#74" not in older
+    only = client.get(url + "?kind=agreements.").content.decode()
+    assert "test.event" not in only.split("<h2>Entri</h2>")[-1]
+
+
+def test_an_entry_shows_what_its_hash_covers(personas, client):
+    fill(personas.regency, 2)
+    client.force_login(personas.regent)
+    page = client.get(reverse("ledger:entry", args=[2])).content.decode()
+    entry = Entry.objects.get(regency=personas.regency, seq=2)
+    assert entry.hash in page and entry.prev_hash in page and "&quot;seq&quot;: 2" in page
+
+
+def test_verify_now_and_sign_a_checkpoint_from_the_page(personas, client):
+    fill(personas.regency, 4)
+    client.force_login(personas.verifier)
+    response = client.post(reverse("ledger:verify"), follow=True)
+    assert "Rantai utuh: 4 entri diperiksa" in response.content.decode()
+    client.post(reverse("ledger:checkpoint"))
+    assert Checkpoint.objects.get(regency=personas.regency).seq == 4
+    Entry.objects.filter(regency=personas.regency, seq=3).update(kind="test.forged")
+    response = client.post(reverse("ledger:verify"), follow=True)
+    page = response.content.decode()
+    assert "Rantai rusak pada entri #3: isinya diubah" in page
+    assert "Entri rusak pertama: #3." in page
+    assert Verification.objects.filter(ok=False).count() == 1
+
+
+def test_published_checkpoints_are_public_json(personas, client):
+    fill(personas.regency, 2)
+    client.force_login(personas.admin)
+    client.post(reverse("ledger:checkpoint"))
+    client.logout()
+    data = client.get(reverse("ledger:published"), {"regency": personas.regency.code}).json()
+    assert data["regency"]["code"] == personas.regency.code
+    assert data["checkpoints"][0]["seq"] == 2 and data["installation_key"]
+    api = client.get(f"/api/ledger/checkpoints?regency={personas.regency.code}").json()
+    assert api["checkpoints"] == data["checkpoints"]
+
+
+def test_the_api_for_verifiers(personas, client):
+    _t, raw = issue_token(person=personas.verifier, name="t")
+    headers = {"Authorization": f"Bearer {raw}"}
+    before = client.get("/api/ledger/head", headers=headers).json()["entries"]
+    fill(personas.regency, 5)
+    assert client.get("/api/ledger/head", headers=headers).json()["entries"] == before + 5
+    rows = client.get(f"/api/ledger/entries?after={before + 2}&limit=2", headers=headers).json()
+    assert [r["seq"] for r in rows] == [before + 3, before + 4]
+    assert client.post("/api/ledger/verify", headers=headers).json()["ok"] is True
+    _t, staff = issue_token(person=personas.staff, name="t")
+    assert (
+        client.get("/api/ledger/head", headers={"Authorization": f"Bearer {staff}"}).status_code
+        == 403
+    )
