@@ -212,6 +212,7 @@ def _submit_one(
             data=report_data,
             photos=photos,
             channel=channel,
+            actor=request.actor,
         )
     except IdempotencyConflict as exc:
         body = {"detail": exc.message}

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from superteam.innovations.services import innovations_started_between
+from superteam.meetings.services import last_rakor_end
 from superteam.org.models import (
     HEAD_LEVELS,
     REGENT_LEVELS,
@@ -243,16 +245,10 @@ def _indicators_moved(*, regency, day, report_scope) -> list[dict]:
 
 def _innovations_since_rakor(*, regency, day, under):
     """Innovations started since the end of the last rakor (meetings and innovations apps)."""
-    try:
-        from superteam.innovations.services import innovations_started_between
-        from superteam.meetings.services import last_rakor_end
-    except ImportError:  # those apps' services are not installed yet
-        return None, []
-    last_end, started_between = last_rakor_end, innovations_started_between
-    since = last_end(regency=regency)
+    since = last_rakor_end(regency=regency, day=day)
     if since is None:
         return None, []
-    rows = list(started_between(regency=regency, start=since, end=day))
+    rows = list(innovations_started_between(regency=regency, start=since, end=day))
     if under is not None:
         rows = [i for i in rows if i.owner_unit.path.startswith(under.path)]
     return since, rows

@@ -14,6 +14,7 @@ from django.db.models import Q
 from superteam.agreements.models import AgreementStatus, Indicator
 from superteam.innovations.models import Innovation
 from superteam.meetings.models import Decision, DecisionStatus
+from superteam.org.models import Cluster
 
 
 def _unit_and_ancestors(units, *, skip_root: bool = False) -> set[int]:
@@ -40,13 +41,19 @@ def innovations_for(units):
 
 
 def decisions_for(units):
-    """Open rakor decisions a unit owns (through a position) or contributes to."""
+    """Open rakor decisions a unit acts on: those it (or a unit above it) owns or
+    contributes to, and those taken in its cluster's rakor session."""
     ids = _unit_and_ancestors(units)
     if not ids:
         return Decision.objects.none()
+    clusters = Cluster.objects.filter(units__in=ids).values("pk")
     return (
         Decision.objects.filter(status=DecisionStatus.OPEN)
-        .filter(Q(owner_position__unit_id__in=ids) | Q(contributing_units__in=ids))
+        .filter(
+            Q(owner_position__unit_id__in=ids)
+            | Q(contributing_units__in=ids)
+            | Q(session__cluster__in=clusters)
+        )
         .distinct()
         .order_by("deadline", "pk")
     )

@@ -9,7 +9,7 @@ import datetime
 import io
 import random
 
-from PIL import ExifTags, Image, ImageDraw, ImageFilter
+from PIL import ExifTags, Image, ImageDraw
 
 SCENES = ("visit", "clinic", "meeting", "road")
 
@@ -88,7 +88,7 @@ def draw_scene(
             ph,
             colour,
         )
-    return image.filter(ImageFilter.SMOOTH)
+    return image
 
 
 def camera_exif(

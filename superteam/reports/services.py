@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,8 +161,9 @@ def regency_today(regency, now: datetime.datetime | None = None) -> datetime.dat
     return timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(regency.time_zone)).date()
 
 
-def _check_allowed(*, author, data: ReportData) -> None:
-    actor = actor_for(author)
+def _check_allowed(*, author, data: ReportData, actor=None) -> None:
+    if actor is None or actor.person is None or actor.person.pk != author.pk:
+        actor = actor_for(author)
     if not actor.holds(data.position):
         raise SubmissionForbidden(
             _("You do not hold the position %(position)s today.")
@@ -222,12 +223,17 @@ def submit_report(
     photos: list | None = None,
     channel: str = Channel.WEB,
     received_at: datetime.datetime | None = None,
+    actor=None,
+    process_photos: bool = True,
 ) -> SubmissionResult:
     """Store a report with its photos once per idempotency key.
 
     Same key and same content: the stored report (``created`` False), and photos that were
     missing are filled in. Same key, other content: :class:`IdempotencyConflict`.
-    ``received_at`` is for imports of earlier reports (and the demo); default: now."""
+    ``received_at`` is for imports of earlier reports (and the demo); default: now.
+    ``actor``: the author as an Actor when the caller has one (saves a query).
+    ``process_photos``: queue the photos' processing (False: the caller, a bulk import or
+    the demo, calls :func:`process_photo` itself)."""
     photos = photos or []
     key = clean_idempotency_key(idempotency_key)
     regency = data.unit.regency
@@ -244,7 +250,7 @@ def submit_report(
     existing = Report.objects.filter(regency=regency, idempotency_key=key).first()
     if existing is not None:
         return _replay(existing, digest=digest, photos=photos, actor=author)
-    _check_allowed(author=author, data=data)
+    _check_allowed(author=author, data=data, actor=actor)
     now = received_at or timezone.now()
     _check_date(regency=regency, day=data.date, now=now)
     names = _store_originals(regency=regency, photos=photos)
@@ -259,6 +265,7 @@ def submit_report(
                 names=names,
                 channel=channel,
                 now=now,
+                process_photos=process_photos,
             )
     except IntegrityError:
         # Two identical submissions at the same moment: the other one won; answer with it.
@@ -273,7 +280,9 @@ def submit_report(
     return SubmissionResult(report=report, created=True, photos_added=len(photos))
 
 
-def _create(*, author, key, digest, data: ReportData, photos, names, channel, now) -> Report:
+def _create(
+    *, author, key, digest, data: ReportData, photos, names, channel, now, process_photos=True
+) -> Report:
     regency = data.unit.regency
     report = Report.objects.create(
         regency=regency,
@@ -340,7 +349,8 @@ def _create(*, author, key, digest, data: ReportData, photos, names, channel, no
             "channel": channel,
         },
     )
-    _enqueue_processing([p.pk for p in rows if p.status == PhotoStatus.RECEIVED])
+    if process_photos:
+        _enqueue_processing([p.pk for p in rows if p.status == PhotoStatus.RECEIVED])
     return report
 
 
@@ -727,21 +737,28 @@ def verify_report(*, report: Report, verifier, decision: str, comment: str = "")
 
 def public_photos(*, report: Report) -> list[dict]:
     """The report's photos that may be shown publicly: derivative URLs only, never the
-    original, and none that a verifier would need to look at first."""
+    original; ``flagged`` tells which ones a verifier questioned. A rejected report has
+    none (one query)."""
+    if report.status == ReportStatus.REJECTED:
+        return []
+    warned = PhotoFlag.objects.filter(photo=OuterRef("pk"), kind__in=WARNING_FLAGS)
     rows = []
-    for p in report.photos.filter(status=PhotoStatus.READY).order_by("slot"):
-        if not p.display:
-            continue
-        rows.append(
-            {
-                "id": p.pk,
-                "thumbnail_url": p.thumbnail.url,
-                "display_url": p.display.url,
-                "width": p.width,
-                "height": p.height,
-                "flagged": p.flags.filter(kind__in=WARNING_FLAGS).exists(),
-            }
-        )
+    for p in (
+        report.photos.filter(status=PhotoStatus.READY)
+        .annotate(flagged=Exists(warned))
+        .order_by("slot")
+    ):
+        if p.display and p.thumbnail:
+            rows.append(
+                {
+                    "id": p.pk,
+                    "thumbnail_url": p.thumbnail.url,
+                    "display_url": p.display.url,
+                    "width": p.width,
+                    "height": p.height,
+                    "flagged": p.flagged,
+                }
+            )
     return rows
 
 

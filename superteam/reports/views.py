@@ -91,6 +91,7 @@ def submit(request):
                         data=data,
                         photos=photos,
                         channel=Channel.WEB,
+                        actor=request.actor,
                     )
                 except SubmissionError as exc:
                     for field, errors in exc.errors.items():
