@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from superteam.agreements import services as agreements
 from superteam.agreements.models import Realisation
@@ -120,3 +121,64 @@ def test_links_the_unit_may_not_use_are_refused(
     assert response.status_code == 400
     assert "not a number" in response.json()["detail"]
     assert not Report.objects.exists()
+
+
+@pytest.fixture
+def decision(personas, today):
+    """The health cluster's rakor decided on jemput bola yesterday."""
+    from superteam.meetings import services as meetings
+    from superteam.meetings.models import Room
+
+    room = Room.objects.create(regency=personas.regency, name="Aula Dinkes", capacity=80)
+    yesterday = today - datetime.timedelta(days=1)
+    rakor = meetings.create_rakor(
+        regency=personas.regency,
+        title="Rakor klaster",
+        start_date=yesterday,
+        end_date=yesterday,
+        organiser=personas.admin,
+        rooms=[room],
+        clusters=[personas.cluster],
+    )
+    session = rakor.sessions.get()
+    return meetings.record_decision(
+        session=session,
+        actor=personas.admin,
+        text="Jemput bola: puskesmas mengunjungi lansia di rumah mulai besok.",
+        owner_position=position_of(personas.kabid),
+        indicator_name="Lansia dikunjungi",
+        unit_of_measure="orang",
+        target=Decimal("500"),
+        deadline=today + datetime.timedelta(days=90),
+        decided_at=timezone.now() - datetime.timedelta(hours=20),
+    )
+
+
+def test_a_report_acting_on_a_rakor_decision_is_its_first_evidence(
+    personas, reporting, decision, today, client_as
+):
+    # Offered to the pustu's nurse: the decision was taken in her cluster's session.
+    client = client_as(personas.staff)
+    page = client.get(reverse("reports:submit"))
+    assert "Jemput bola: puskesmas mengunjungi lansia" in page.content.decode()
+    form = page.context["form"]
+    response = client.post(
+        reverse("reports:submit"),
+        {
+            "idempotency_key": form["idempotency_key"].value(),
+            "position": form["position"].value(),
+            "date": today.isoformat(),
+            "title": "Jemput bola hari pertama",
+            "narrative": "12 lansia dikunjungi.",
+            "decisions": [decision.pk],
+        },
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    decision.refresh_from_db()
+    assert decision.first_evidence_report_id == report.pk
+    assert decision.first_evidence_at == report.submitted_at
+    digest = build_digest(regency=personas.regency, day=today)
+    health = next(s for s in digest.sections if s.cluster == personas.cluster)
+    assert health.decisions == [(decision, report)]
+    assert digest.since_rakor == today - datetime.timedelta(days=1)
