@@ -63,15 +63,33 @@ def _unit_out(u: Unit) -> dict:
     }
 
 
-@router.get("/units", response=list[UnitOut], summary="Units of my regency (optionally a subtree)")
-def list_units(request, under: int | None = None, kind: str | None = None):
+MAX_UNITS_PER_PAGE = 5000
+
+
+@router.get(
+    "/units",
+    response=list[UnitOut],
+    summary="Units of my regency (optionally a subtree), in tree order, a page at a time",
+)
+def list_units(
+    request,
+    under: int | None = None,
+    kind: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+):
+    """``limit`` (at most 5,000) units from ``offset``; fetch the next page while a page is full."""
     regency_ids = request.actor.regency_ids
     qs = Unit.objects.filter(regency_id__in=regency_ids, is_active=True)
     if under is not None:
-        qs = Unit.objects.subtree(get_object_or_404(Unit, pk=under, regency_id__in=regency_ids))
+        qs = Unit.objects.subtree(
+            get_object_or_404(Unit, pk=under, regency_id__in=regency_ids)
+        ).filter(is_active=True)
     if kind:
         qs = qs.filter(kind=kind)
-    return [_unit_out(u) for u in qs.order_by("path")[:20000]]
+    limit = max(1, min(limit, MAX_UNITS_PER_PAGE))
+    offset = max(0, offset)
+    return [_unit_out(u) for u in qs.order_by("path")[offset : offset + limit]]
 
 
 @router.get(

@@ -139,3 +139,15 @@ def test_openapi_document_describes_the_organisation_api(client):
     schemes = doc["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
     assert client.get("/api/docs").status_code == 200
+
+
+def test_units_come_a_page_at_a_time_in_tree_order(personas, client):
+    _token, raw = issue_token(person=personas.staff, name="Ponsel")
+    first = client.get("/api/org/units", {"limit": 4}, headers=bearer(raw)).json()
+    rest = client.get("/api/org/units", {"limit": 4, "offset": 4}, headers=bearer(raw)).json()
+    assert len(first) == 4 and first[0]["code"] == "PEMKAB" and first[0]["parent_id"] is None
+    assert {u["id"] for u in first}.isdisjoint({u["id"] for u in rest})
+    everything = client.get("/api/org/units", headers=bearer(raw)).json()
+    assert [u["id"] for u in everything][:8] == [u["id"] for u in first + rest]
+    big = client.get("/api/org/units", {"limit": 10**6}, headers=bearer(raw))
+    assert big.status_code == 200 and len(big.json()) == len(everything)
