@@ -153,14 +153,16 @@ def generate(seed: int, spec: Spec | None = None) -> Instance:
     for k in range(c):
         roster = [(u, p) for u in member[k] for p in u["people"]]
         n_sessions = max(1, math.ceil((len(roster) + 1) / (largest * 0.45)))
-        # As an organiser would: a cluster with a frontline unit that cannot spare all its
-        # people at once meets in (at least) two sessions, so they can be split.
-        tight = any(
-            u["frontline"]
-            and len(u["people"]) > u["staff"] - math.ceil(spec.min_on_duty * u["staff"])
+        # As an organiser would: a frontline unit that cannot spare all its people at once
+        # spreads them over the cluster's sessions, so there are enough of them.
+        needed = [
+            math.ceil(
+                len(u["people"]) / max(1, u["staff"] - math.ceil(spec.min_on_duty * u["staff"]))
+            )
             for u in member[k]
-        )
-        n_sessions = max(n_sessions, 2 if tight else 1)
+            if u["frontline"]
+        ]
+        n_sessions = max(n_sessions, *needed, 1)
         keys = []
         for j in range(n_sessions):
             key = len(sessions) + 1
@@ -280,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one regency and a small sample")
     parser.add_argument("--regencies", type=int, help="regency instances of the issue's size")
     parser.add_argument("--national", type=int, help="sampled regencies of the national set")
-    parser.add_argument("--time-limit", type=float, default=20.0, help="deterministic seconds")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="deterministic seconds")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--tiny", action="store_true", help="tiny instances (for the smoke test)")
     args = parser.parse_args(argv)

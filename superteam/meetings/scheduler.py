@@ -31,7 +31,7 @@ import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -1265,9 +1265,10 @@ def solve(
         return solution
 
     model = _Model(instance)
-    if model.structural:
-        solution = give_up("infeasible")
-        solution.explanation = list(model.structural)
+    obvious = list(model.structural) or obvious_conflicts(instance)
+    if obvious:
+        solution = Solution(placements={}, attends={}, status="infeasible", explanation=obvious)
+        solution.wall_time = time.monotonic() - started
         return solution
     if model.unplaceable:
         return give_up("infeasible")
@@ -1312,8 +1313,137 @@ def solve(
     return solution
 
 
+def obvious_conflicts(instance: Instance) -> list[Reason]:
+    """Conflicts that need no search (each one alone proves that no schedule exists).
+
+    * the people who must attend a session at once outnumber the largest room;
+    * someone is unavailable at every time any of their sessions could take place;
+    * a frontline unit's people in a cluster cannot be spread thinly enough: with k sessions
+      some session gets ceil(n / k) of them, and when every possible time of those sessions
+      falls in the unit's service hours that is more than the unit may spare.
+    """
+    reasons: list[Reason] = []
+    T, D = instance.slots_per_day, len(instance.days)
+    largest = max((r.capacity for r in instance.rooms), default=0)
+
+    def times(s: SessionSpec) -> list[list[Cell]]:
+        if s.length > T:
+            return []
+        if s.pinned is not None:
+            return [s.pinned.cells(s.length)]
+        days = [d for d in (s.days if s.days is not None else range(D)) if 0 <= d < D]
+        return [
+            [(d, k + i) for i in range(s.length)] for d in days for k in range(T - s.length + 1)
+        ]
+
+    spans = {s.key: times(s) for s in instance.sessions}
+    fixed_count: dict[int, int] = defaultdict(int)
+    for a in instance.attendees:
+        if a.fixed:
+            for s in a.sessions:
+                fixed_count[s] += 1
+    for s in instance.sessions:
+        if fixed_count[s.key] > largest:
+            reasons.append(
+                Reason(
+                    "capacity_core",
+                    {"session": s.name, "attendees": fixed_count[s.key], "largest_room": largest},
+                )
+            )
+    for a in instance.attendees:
+        blocked = instance.unavailable.get(a.person)
+        if not blocked:
+            continue
+        candidates = a.sessions
+        hopeless = [
+            s for s in candidates if all(any(c in blocked for c in cells) for cells in spans[s])
+        ]
+        if (a.fixed and hopeless) or (not a.fixed and len(hopeless) == len(candidates)):
+            reasons.append(
+                Reason(
+                    "unavailable_core",
+                    {
+                        "person": instance.person_name(a.person),
+                        "when": _cells_summary(instance, blocked),
+                    },
+                )
+            )
+            for key in hopeless:
+                session = instance.session(key)
+                if session.days is None and session.pinned is None:
+                    continue
+                free = times(replace(session, days=None, pinned=None))
+                if not any(not any(c in blocked for c in cells) for cells in free):
+                    continue
+                # Another time would have worked: the organiser's choice is part of the conflict.
+                if session.pinned is not None:
+                    reasons.append(
+                        Reason(
+                            "pinned",
+                            {
+                                "session": session.name,
+                                "when": instance.cell_label(
+                                    (session.pinned.day, session.pinned.start)
+                                ),
+                                "room": instance.room(session.pinned.room).name
+                                if session.pinned.room in instance._rooms
+                                else "?",
+                            },
+                        )
+                    )
+                else:
+                    reasons.append(
+                        Reason(
+                            "fixed_day",
+                            {
+                                "session": session.name,
+                                "days": [instance.days[d] for d in session.days if 0 <= d < D],
+                            },
+                        )
+                    )
+    by_unit: dict[tuple[int, tuple], list[Attendee]] = defaultdict(list)
+    for a in instance.attendees:
+        if a.duty_unit is not None:
+            key = tuple(sorted(a.sessions)) if not a.all_sessions else ()
+            if key:
+                by_unit[(a.duty_unit, key)].append(a)
+            else:  # a chair is in every session at once: count them in each
+                for s in a.sessions:
+                    by_unit[(a.duty_unit, (s,))].append(a)
+    units = {u.key: u for u in instance.frontline}
+    for (unit_key, sessions), people in sorted(by_unit.items(), key=lambda kv: kv[0]):
+        unit = units.get(unit_key)
+        if unit is None:
+            continue
+        limit = instance.max_away(unit)
+        persons = {a.person for a in people}
+        always_open = all(
+            all(any(unit.service.get(c, 0) > 0 for c in cells) for cells in spans[s])
+            for s in sessions
+        )
+        if always_open and math.ceil(len(persons) / len(sessions)) > limit:
+            reasons.append(
+                Reason(
+                    "coverage_core",
+                    {
+                        "unit": unit.name,
+                        "staff": unit.staff,
+                        "required": unit.staff - limit,
+                        "attendees": len(persons),
+                        "max_away": limit,
+                    },
+                )
+            )
+    # The same reason found twice (e.g. a person on two rosters) is said once.
+    unique = []
+    for r in reasons:
+        if r not in unique:
+            unique.append(r)
+    return unique
+
+
 def explain_infeasibility(
-    instance: Instance, *, time_limit: float = 10.0, max_rounds: int = 25
+    instance: Instance, *, time_limit: float = 3.0, max_rounds: int = 60, wall_budget: float = 90.0
 ) -> list[Reason]:
     """Name the groups of rules that cannot hold together (a small infeasible core).
 
@@ -1325,6 +1455,10 @@ def explain_infeasibility(
     model = _Model(instance, explain=True)
     if model.structural:
         return list(model.structural)
+    obvious = obvious_conflicts(instance)
+    if obvious:
+        return obvious
+    deadline = time.monotonic() + wall_budget
     lits = [lit for lit, _ in model.groups]
     reasons = {lit.Index(): reason for lit, reason in model.groups}
 
@@ -1347,20 +1481,24 @@ def explain_infeasibility(
         return [Reason("no_reason_found", {})]
     if not core:
         return [_grid_reason(instance)]
-    # Shrink: drop each group in turn while the rest stays infeasible.
+    # Shrink: drop chunks of groups (halving the chunk size) while the rest stays
+    # infeasible, so a large core shrinks in a few solves to the groups that matter.
     rounds = 0
-    i = 0
     core = sorted(core, key=lambda v: v.Index())
-    while i < len(core) and rounds < max_rounds:
-        trial = core[:i] + core[i + 1 :]
-        rounds += 1
-        still, smaller = infeasible_with(trial)
-        if still:
-            core = sorted(smaller or trial, key=lambda v: v.Index())
-            if not core:
-                return [_grid_reason(instance)]
-        else:
-            i += 1
+    size = max(1, len(core) // 2)
+    while size >= 1 and rounds < max_rounds and time.monotonic() < deadline:
+        i = 0
+        while i < len(core) and rounds < max_rounds and time.monotonic() < deadline:
+            trial = core[:i] + core[i + size :]
+            rounds += 1
+            still, smaller = infeasible_with(trial)
+            if still:
+                core = sorted(smaller or trial, key=lambda v: v.Index())
+                if not core:
+                    return [_grid_reason(instance)]
+            else:
+                i += size
+        size //= 2
     return [reasons[lit.Index()] for lit in core]
 
 

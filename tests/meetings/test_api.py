@@ -1,0 +1,42 @@
+"""The meetings API with a device token: schedules, decisions, checking in."""
+
+import datetime
+
+import pytest
+
+from superteam.api.services import issue_token
+from superteam.meetings import services
+from tests.meetings.world import world
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(person) -> dict:
+    _token, raw = issue_token(person=person, name="Ponsel")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def test_schedule_decisions_and_check_in_through_the_api(personas, client):
+    data = world(personas)
+    headers = bearer(personas.kasi)
+    rakor = client.get(f"/api/meetings/rakor/{data['rakor'].pk}", headers=headers).json()
+    assert rakor["sessions"][0]["participants"] == 3
+    assert rakor["sessions"][0]["room"] == "Aula Uji"
+
+    class Report:
+        pk = 12
+
+    decision = data["decision"]
+    services.record_decision_evidence(
+        decision=decision, report=Report(), at=decision.decided_at + datetime.timedelta(hours=18)
+    )
+    rows = client.get("/api/meetings/decisions?show=all", headers=headers).json()
+    assert rows[0]["hours_to_action"] == 18.0
+    assert rows[0]["first_evidence_report_id"] == 12
+    assert client.get("/api/meetings/decisions?show=bogus", headers=headers).status_code == 400
+
+    url = f"/api/meetings/sessions/{data['session'].pk}/check-in"
+    response = client.post(url, headers=headers)
+    assert response.status_code == 200 and response.json()["method"] == "qr"
+    assert client.post(url, headers=bearer(personas.staff)).status_code == 403
+    assert client.get("/api/meetings/rakor").status_code == 401
