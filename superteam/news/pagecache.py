@@ -1,11 +1,17 @@
 """Caching of public portal pages, per language, that can never show what is not public.
 
-The cached part of a page is rendered without the request (no user, no CSRF token, no
-messages) and its key holds the regency, the language, the host and the portal version
+Every key holds the regency, the language, the host and the portal version
 (:class:`~superteam.news.models.PortalState`): every editorial change bumps the version,
-and a scheduled article changes it the moment its publication time comes. The page
-around the cached part (header, language switch, subscription form) is rendered for
-each request.
+and a scheduled article changes it the moment its publication time comes.
+
+Two layers:
+
+- **Fragments** (the content of a page, the sidebar) are rendered without the request
+  (no user, no CSRF token, no messages) and shared by everyone.
+- **Whole pages** for anonymous visitors without a session (the public): the page is
+  rendered with a placeholder where the CSRF token goes, stored, and served with this
+  visitor's own token put in its place. Signed-in people, and anyone with a session or
+  pending messages, always get a page rendered for them (from the fragments).
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -21,6 +30,8 @@ from django.utils.safestring import mark_safe
 from superteam.news.services import portal_state
 
 TIMEOUT = 10 * 60
+# Rendered where the CSRF token goes; replaced by the visitor's token on the way out.
+CSRF_PLACEHOLDER = "csrf-placeholder-9f3c1e7a5b2d4c6e8a0b1c2d3e4f5a6b"
 
 
 def page_key(request, regency, name: str, *parts) -> str:
@@ -59,3 +70,37 @@ def fragment(template: str, context: dict) -> str:
 
 def safe(html: str):
     return mark_safe(html)  # noqa: S308 - our own fragments, rendered by our templates
+
+
+def with_token(request, response: HttpResponse) -> HttpResponse:
+    """Put this visitor's CSRF token where the page has the placeholder."""
+    if CSRF_PLACEHOLDER.encode() in response.content:
+        response.content = response.content.replace(
+            CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+        )
+    return response
+
+
+def _public_visitor(request) -> bool:
+    """An anonymous visitor without a session or messages: the page is the same for all.
+    Decided from the cookies alone, without loading a session."""
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+    )
+
+
+def whole_page(request, regency, name: str, parts: tuple, respond: Callable[[], HttpResponse]):
+    """Serve the whole page from the cache to the public; otherwise render it."""
+    key = None
+    if _public_visitor(request):
+        key = page_key(request, regency, f"page:{name}", *parts, request.get_full_path())
+        html = cache.get(key)
+        if html is not None:
+            return with_token(request, HttpResponse(html))
+    response = respond()
+    if key is not None and response.status_code == 200:
+        cache.set(key, response.content, TIMEOUT)
+    return with_token(request, response)

@@ -24,7 +24,14 @@ from superteam.core.tenancy import current_regency
 from superteam.news import services
 from superteam.news.forms import PreferencesForm, SubscribeForm
 from superteam.news.models import Article, ArticleVersion, Subscriber, Tag
-from superteam.news.pagecache import cached, fragment, safe
+from superteam.news.pagecache import (
+    CSRF_PLACEHOLDER,
+    cached,
+    fragment,
+    safe,
+    whole_page,
+    with_token,
+)
 from superteam.news.ratelimit import client_address
 from superteam.org.models import Cluster, Unit, UnitKind
 
@@ -155,6 +162,8 @@ def _render(request, regency, data: dict, *, status: int = 200, extra: dict | No
         "subscribe_form": SubscribeForm(
             regency=regency, initial={"language": translation.get_language(), "frequency": "daily"}
         ),
+        # Filled in per visitor by pagecache.with_token (whole pages are cached).
+        "csrf_token": CSRF_PLACEHOLDER,
         **(extra or {}),
     }
     return render(request, "news/public/page.html", context, status=status)
@@ -185,24 +194,42 @@ def home(request):
         )
         return {"main": main, "meta": meta}
 
-    data = cached(request, regency, "home", (), build)
-    return _render(request, regency, data, extra={"teasers": _teasers(request, regency)})
+    state = _teaser_state(regency)
+
+    def respond():
+        data = cached(request, regency, "home", (), build)
+        return _render(request, regency, data, extra={"teasers": _teasers(request, regency, state)})
+
+    return whole_page(request, regency, "home", state, respond)
 
 
-def _teasers(request, regency):
-    """The front page's showcase and leaderboard boxes, cached by those apps' own state:
-    the innovations' latest change and the latest published snapshot."""
+def _teaser_state(regency) -> tuple:
+    """What the front page's boxes depend on: the innovations' latest change and the
+    latest published leaderboard snapshot (two small queries)."""
     from django.db.models import Max
 
     from superteam.innovations.models import Innovation
-    from superteam.innovations.services import showcase as public_innovations
-    from superteam.scoring.models import Family
-    from superteam.scoring.services import latest_snapshot, public_leaderboard
+    from superteam.scoring.models import Snapshot
 
     stamp = Innovation.objects.filter(regency=regency).aggregate(
         n=Count("id"), at=Max("updated_at")
     )
-    snapshot = latest_snapshot(regency=regency)
+    # The same snapshot scoring.services.latest_snapshot() picks, as a bare id.
+    snapshot_id = (
+        Snapshot.objects.filter(regency=regency)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return (stamp["n"], stamp["at"], snapshot_id)
+
+
+def _teasers(request, regency, state):
+    """The front page's showcase and leaderboard boxes, cached by those apps' own state:
+    the innovations' latest change and the latest published snapshot."""
+    from superteam.innovations.services import showcase as public_innovations
+    from superteam.scoring.models import Family
+    from superteam.scoring.services import public_leaderboard
 
     def build():
         html = fragment(
@@ -210,14 +237,13 @@ def _teasers(request, regency):
             {
                 "innovations": public_innovations(regency=regency, limit=3),
                 "leaders": public_leaderboard(regency=regency, family=Family.AGENCIES, limit=5)
-                if snapshot
+                if state[2]
                 else [],
             },
         )
         return {"html": html}
 
-    key = (stamp["n"], stamp["at"], snapshot.pk if snapshot else None)
-    return safe(cached(request, regency, "teasers", key, build)["html"])
+    return safe(cached(request, regency, "teasers", state, build)["html"])
 
 
 def _listing(request, regency, *, name, key, queryset, heading, intro="", noindex=False):
@@ -245,7 +271,13 @@ def _listing(request, regency, *, name, key, queryset, heading, intro="", noinde
             "meta": _meta(request, title=title, description=intro, noindex=noindex),
         }
 
-    return _render(request, regency, cached(request, regency, name, (key, number), build))
+    return whole_page(
+        request,
+        regency,
+        name,
+        (key,),
+        lambda: _render(request, regency, cached(request, regency, name, (key, number), build)),
+    )
 
 
 def archive(request):
@@ -321,7 +353,15 @@ def search(request):
         title = _("Search: %(query)s") % {"query": query} if query else _("Search the news")
         return {"main": main, "meta": _meta(request, title=title, noindex=True)}
 
-    return _render(request, regency, cached(request, regency, "search", (query, number), build))
+    return whole_page(
+        request,
+        regency,
+        "search",
+        (),
+        lambda: _render(
+            request, regency, cached(request, regency, "search", (query, number), build)
+        ),
+    )
 
 
 def article(request, slug):
@@ -382,13 +422,16 @@ def article(request, slug):
         )
         return {"main": main, "meta": meta, "pk": art.pk}
 
-    data = cached(request, regency, "article", (slug,), build)
-    extra = {}
-    if request.user.is_authenticated:
-        art = Article.objects.filter(pk=data["pk"]).first()
-        if art is not None and can(request.actor, "news.edit_article", art):
-            extra["edit_url"] = reverse("news:article_edit", kwargs={"pk": art.pk})
-    return _render(request, regency, data, extra=extra)
+    def respond():
+        data = cached(request, regency, "article", (slug,), build)
+        extra = {}
+        if request.user.is_authenticated:
+            art = Article.objects.filter(pk=data["pk"]).first()
+            if art is not None and can(request.actor, "news.edit_article", art):
+                extra["edit_url"] = reverse("news:article_edit", kwargs={"pk": art.pk})
+        return _render(request, regency, data, extra=extra)
+
+    return whole_page(request, regency, "article", (slug,), respond)
 
 
 # --- Subscriptions -----------------------------------------------------------------------
@@ -533,7 +576,7 @@ def showcase(request):
             % {"regency": regency.name},
         ),
     }
-    return _render(request, regency, data)
+    return with_token(request, _render(request, regency, data))
 
 
 def innovation(request, pk):
@@ -596,4 +639,6 @@ def leaderboard(request):
         },
     )
     title = _("Innovation leaderboard: %(family)s") % {"family": Family(family).label}
-    return _render(request, regency, {"main": main, "meta": _meta(request, title=title)})
+    return with_token(
+        request, _render(request, regency, {"main": main, "meta": _meta(request, title=title)})
+    )
