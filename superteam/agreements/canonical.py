@@ -60,8 +60,18 @@ def document_hash(document: dict) -> str:
     return digest(canonical_bytes(document))
 
 
+def ordered_bytes(document: dict) -> bytes:
+    """The RFC 8785 bytes of a document built by this module, whose keys are written in
+    sorted order already: the C encoder needs not sort them."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def matches(document: dict, expected_hash: str) -> tuple[bool, str]:
-    """Whether the document's id is ``expected_hash``; returns (matches, computed id)."""
+    """Whether the document's id is ``expected_hash``; returns (matches, computed id).
+    Quick serialisations first; RFC 8785 itself decides before anything is called changed."""
+    fast = digest(ordered_bytes(document))
+    if fast == expected_hash:
+        return True, fast
     fast = digest(fast_bytes(document))
     if fast == expected_hash:
         return True, fast
@@ -125,9 +135,9 @@ def _party(row: tuple) -> dict:
     _v, order, role, pos_id, pos_code, pos_title, unit_id, unit_code, unit_name = row
     return {
         "order": order,
+        "position": {"code": pos_code, "id": pos_id, "title": pos_title},
         "role": role,
-        "position": {"id": pos_id, "code": pos_code, "title": pos_title},
-        "unit": {"id": unit_id, "code": unit_code, "name": unit_name},
+        "unit": {"code": unit_code, "id": unit_id, "name": unit_name},
     }
 
 
@@ -159,30 +169,30 @@ def _indicator(row: tuple, contributions: list[tuple]) -> dict:
         budget,
     ) = row
     return {
+        "aggregation": aggregation,
+        "baseline": dec(baseline),
+        "budget": dec(budget),
+        "contributing_units": [
+            {"code": code, "id": unit_id, "name": uname}
+            for unit_id, code, uname in sorted(contributions, key=lambda c: (c[1], c[0]))
+        ],
+        "deadline": iso(deadline),
         "indicator": indicator_id,
+        "name": name,
         "number": number,
         "order": order,
-        "sasaran": sasaran,
-        "name": name,
-        "unit_of_measure": uom,
-        "baseline": dec(baseline),
-        "target": dec(target),
-        "target_high": dec(target_high),
-        "quarterly_targets": [dec(q1), dec(q2), dec(q3), dec(q4)],
         "polarity": polarity,
-        "aggregation": aggregation,
-        "deadline": iso(deadline),
+        "programme": programme,
+        "quarterly_targets": [dec(q1), dec(q2), dec(q3), dec(q4)],
         "responsible": (
-            {"position": resp_id, "code": resp_code, "title": resp_title, "unit": resp_unit}
+            {"code": resp_code, "position": resp_id, "title": resp_title, "unit": resp_unit}
             if resp_id is not None
             else None
         ),
-        "contributing_units": [
-            {"id": unit_id, "code": code, "name": uname}
-            for unit_id, code, uname in sorted(contributions, key=lambda c: (c[1], c[0]))
-        ],
-        "programme": programme,
-        "budget": dec(budget),
+        "sasaran": sasaran,
+        "target": dec(target),
+        "target_high": dec(target_high),
+        "unit_of_measure": uom,
     }
 
 
@@ -202,20 +212,20 @@ def build_document(version: tuple, parties: list[tuple], terms: list[tuple], con
         reason,
     ) = version
     return {
-        "form": FORM,
-        "regency": regency_id,
         "agreement": agreement_id,
-        "version": number,
-        "previous_version": previous_hash or None,
-        "kind": kind,
-        "title": title,
-        "year": year,
-        "period": {"start": iso(period_start), "end": iso(period_end)},
         "amendment_reason": reason,
-        "parties": [_party(p) for p in sorted(parties, key=lambda p: p[1])],
+        "form": FORM,
         "indicators": [
             _indicator(t, contrib.get(t[0], [])) for t in sorted(terms, key=lambda t: (t[2], t[0]))
         ],
+        "kind": kind,
+        "parties": [_party(p) for p in sorted(parties, key=lambda p: p[1])],
+        "period": {"end": iso(period_end), "start": iso(period_start)},
+        "previous_version": previous_hash or None,
+        "regency": regency_id,
+        "title": title,
+        "version": number,
+        "year": year,
     }
 
 

@@ -13,7 +13,10 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -278,6 +281,26 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
     return results
 
 
+@lru_cache(maxsize=4096)
+def _public_key(raw: bytes) -> Ed25519PublicKey | None:
+    try:
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError:
+        return None
+
+
+def _verify_cached(public: bytes, signature: bytes, digest: bytes) -> bool:
+    """Ed25519 verification; a signer's public key object is built once (signers repeat)."""
+    key = _public_key(public)
+    if key is None:
+        return False
+    try:
+        key.verify(signature, digest)
+    except InvalidSignature:
+        return False
+    return True
+
+
 def _check_signature(row, parties, stored, computed, ledger) -> SignatureCheck:
     (
         sig_id,
@@ -331,7 +354,7 @@ def _check_signature(row, parties, stored, computed, ledger) -> SignatureCheck:
         sc.problems.append(Problem("key_not_signers"))
     if not (key_created <= signed_at and (key_revoked is None or signed_at < key_revoked)):
         sc.problems.append(Problem("key_not_valid_then"))
-    if not signing.verify(public, raw, bytes.fromhex(computed)):
+    if not _verify_cached(public, raw, bytes.fromhex(computed)):
         sc.problems.append(Problem("signature_invalid"))
     recorded = ledger.get(str(sig_id))
     if recorded is None:

@@ -148,6 +148,60 @@ REASON_BAD_SIGNATURE = gettext_noop("signature does not verify")
 REASON_DISAGREE = gettext_noop("two checkpoints disagree on this entry")
 
 
+def record_many(*, regency, events: list[dict], batch_size: int = 2000) -> int:
+    """Append many events at once (imports, bulk loads): the same chain as :func:`record`,
+    hashed in order under the head lock and inserted in batches. Each event is a dict with
+    ``kind`` and optionally ``subject`` (a model instance), ``actor`` and ``payload``."""
+    regency_id = regency if isinstance(regency, int) else regency.pk
+    with transaction.atomic():
+        head = _locked_head(regency_id)
+        seq, prev = head.seq, head.hash
+        rows = []
+        for event in events:
+            subject = event.get("subject")
+            subject_type = (
+                f"{subject._meta.app_label}.{subject._meta.model_name}"
+                if subject is not None
+                else ""
+            )
+            subject_id = str(subject.pk) if subject is not None else ""
+            actor_id = getattr(event.get("actor"), "pk", event.get("actor"))
+            payload = jsonable(event.get("payload") or {})
+            now = timezone.now()
+            now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+            seq += 1
+            document = entry_document(
+                seq=seq,
+                regency_id=regency_id,
+                kind=event["kind"],
+                subject_type=subject_type,
+                subject_id=subject_id,
+                actor_id=actor_id,
+                payload=payload,
+                created_at=now,
+            )
+            digest = chain_hash(prev, document)
+            rows.append(
+                Entry(
+                    regency_id=regency_id,
+                    seq=seq,
+                    kind=event["kind"],
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    actor_id=actor_id,
+                    payload=payload,
+                    created_at=now,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        Entry.objects.bulk_create(rows, batch_size=batch_size)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+    return len(rows)
+
+
 @dataclass
 class ChainReport:
     """The outcome of recomputing a chain: how far it is sound and where it first breaks."""

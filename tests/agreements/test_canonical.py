@@ -105,3 +105,8 @@ def test_differences_name_the_changed_paths():
 
 def test_iso_dates():
     assert canonical.iso(datetime.date(2026, 3, 31)) == "2026-03-31"
+
+
+def test_documents_are_built_with_their_keys_already_in_canonical_order(draft):
+    document = canonical.load_document(draft.current_version_id)
+    assert canonical.ordered_bytes(document) == canonical.canonical_bytes(document)

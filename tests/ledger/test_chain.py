@@ -159,3 +159,24 @@ def test_verification_reads_in_chunks_and_reports_progress():
     report = verify_chain(regency.pk, chunk_size=3, progress=seen.append)
     assert report.ok and report.checked == 7
     assert sum(seen) == 6  # two full chunks of three
+
+
+def test_record_many_continues_the_same_chain():
+    from superteam.ledger.services import record_many
+
+    regency = _chain(2)
+    person = f.person(regency)
+    assert (
+        record_many(
+            regency=regency,
+            events=[
+                {"kind": "test.bulk", "payload": {"n": 1}},
+                {"kind": "test.bulk", "subject": person, "actor": person, "payload": {"n": 2}},
+            ],
+        )
+        == 2
+    )
+    record(regency=regency, kind="test.event", payload={})
+    report = verify_chain(regency.pk)
+    assert report.ok and report.checked == 5
+    assert Entry.objects.get(regency=regency, seq=4).subject_id == str(person.pk)
