@@ -5,7 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from superteam.core.permissions import can
@@ -136,4 +136,4 @@ def propose_idea(request, payload: IdeaIn):
         )
     except ValidationError as exc:
         raise HttpError(422, "; ".join(exc.messages)) from None
-    return 201, {"id": idea.pk, "status": idea.status}
+    return Status(201, {"id": idea.pk, "status": idea.status})

@@ -71,20 +71,33 @@ def notice_text(notice: Notice) -> str:
     if notice.kind in (NoticeKind.EVIDENCE_ACCEPTED, NoticeKind.EVIDENCE_REJECTED):
         ev = notice.evidence
         subject = innovation_title or ev.unit.name
+        indicator = _indicator_name(ev)
         if notice.kind == NoticeKind.EVIDENCE_ACCEPTED:
             return _(
                 "Your evidence for %(indicator)s (%(subject)s) was accepted at level %(level)s."
             ) % {
-                "indicator": ev.indicator_code,
+                "indicator": indicator,
                 "subject": subject,
                 "level": ev.accepted_level or ev.level,
             }
         return _("Your evidence for %(indicator)s (%(subject)s) was rejected: %(reason)s") % {
-            "indicator": ev.indicator_code,
+            "indicator": indicator,
             "subject": subject,
             "reason": ev.verifier_note,
         }
     return str(notice.get_kind_display())
+
+
+def _indicator_name(evidence) -> str:
+    """The indicator's name in the active language, from the model version in use."""
+    from superteam.scoring.models import Indicator, ModelStatus
+
+    indicator = Indicator.objects.filter(
+        model__regency_id=evidence.regency_id,
+        model__status=ModelStatus.ACTIVE,
+        code=evidence.indicator_code,
+    ).first()
+    return indicator.name if indicator else evidence.indicator_code
 
 
 def send_notice_email_now(notice: Notice) -> bool:

@@ -599,7 +599,7 @@ def verify_evidence(
     reason; accepted evidence can later be rejected when a check finds it does not hold.
     The innovation's and unit's scores follow in the same transaction."""
     evidence = (
-        Evidence.objects.select_for_update()
+        Evidence.objects.select_for_update(of=("self",))
         .select_related("innovation", "unit")
         .get(pk=evidence.pk)
     )

@@ -35,7 +35,7 @@ from superteam.innovations.models import (
 from superteam.innovations.notifications import notice_link, notice_text
 from superteam.org.models import Unit
 from superteam.scoring import services as scoring
-from superteam.scoring.families import family_of
+from superteam.scoring.families import competing_units, family_of
 from superteam.scoring.models import Family, InnovationScore, Side, UnitScore
 
 PAGE_SIZE = 30
@@ -93,7 +93,7 @@ def innovation_list(request):
     if affair in Affair.values:
         qs = qs.filter(affair=affair)
     if family in Family.values:
-        qs = qs.filter(scoring_unit__kind__in=_family_kinds(family))
+        qs = qs.filter(scoring_unit__in=competing_units(regency, family))
     by_stage = dict(qs.filter(is_active=True).values_list("stage").annotate(n=Count("id")))
     replicas = qs.filter(replicated_from__isnull=False).count()
     if stage in Stage.values:
@@ -118,12 +118,6 @@ def innovation_list(request):
     if request.htmx and request.htmx.target == "innovation-results":
         return render(request, "innovations/partials/innovation_rows.html", context)
     return render(request, "innovations/list.html", context)
-
-
-def _family_kinds(family: str) -> list[str]:
-    from superteam.scoring.families import FAMILY_KINDS
-
-    return sorted(FAMILY_KINDS.get(family, set()))
 
 
 # --- One innovation --------------------------------------------------------------------------
