@@ -823,6 +823,7 @@ def move_agenda_item(*, item: AgendaItem, direction: str, actor) -> AgendaItem:
 @transaction.atomic
 def upload_slides(*, item: AgendaItem, upload, actor) -> AgendaItem:
     """Store a presenter's slides (PDF or PPTX, checked by content) in private storage."""
+    _require_open(item.session.rakor)
     kind = check_slides(upload)
     old = item.slides.name if item.slides else ""
     name = f"{item.session_id}-{item.pk}.{kind}"

@@ -230,6 +230,7 @@ def rakor_detail(request, pk: int):
         "violations": describe_all(rakor.violations),
         "rooms": list(rakor.rooms.all()),
         "can_organise": can(request.actor, "meetings.organise", rakor),
+        "can_plan": can(request.actor, "meetings.organise", rakor) and rakor.is_open_for_changes,
         "attendance_chart": chart,
         "invitations": invitations,
         "participant_total": Participant.objects.filter(rakor=rakor, excluded=False).count(),
@@ -373,6 +374,7 @@ def session_detail(request, pk: int):
         "me": me,
         "i_am_present": request.user.pk in present,
         "can_organise": can_organise,
+        "can_plan": can_organise and rakor.is_open_for_changes,
         "can_minutes": can(request.actor, "meetings.take_minutes", session),
         "minutes_form": MinutesForm(initial={"minutes": session.minutes}),
         "checkin_url": settings.SITE_URL + reverse("meetings:checkin", args=[session.checkin_token])
@@ -528,7 +530,8 @@ def participants(request, pk: int):
         "clusters": sorted(clusters.values(), key=lambda c: (c.sort_order, c.name)),
         "counts": counts,
         "sessions_by_cluster": by_cluster,
-        "can_organise": can(request.actor, "meetings.organise", rakor),
+        "can_organise": can(request.actor, "meetings.organise", rakor)
+        and rakor.is_open_for_changes,
         "add_form": AddParticipantForm(rakor=rakor),
     }
     return render(request, "meetings/participants.html", context)
@@ -655,6 +658,7 @@ def agenda_move(request, pk: int):
                 "agenda": agenda,
                 "agenda_total": sum(i.minutes for i in agenda),
                 "can_organise": True,
+                "can_plan": True,
                 "my_positions": {p.pk for p in request.actor.positions},
                 "moved_item": item.pk,
             },
