@@ -328,3 +328,8 @@ AGREEMENTS_PROGRESS_AT = os.environ.get("AGREEMENTS_PROGRESS_AT", "00:30")
 # A TrueType font with the glyphs of both languages for agreement PDFs (else DejaVu Sans
 # or Liberation Sans from the system, else static/agreements/fonts).
 AGREEMENTS_PDF_FONT = os.environ.get("AGREEMENTS_PDF_FONT", "")
+
+# --- Meetings (rakor scheduler) --------------------------------------------------------
+# CP-SAT search workers per solve: 1 by default (2-core servers); with more, the search
+# interleaves its workers deterministically, so a given value always gives the same schedule.
+MEETINGS_SOLVER_WORKERS = int(os.environ.get("MEETINGS_SOLVER_WORKERS", "1"))
