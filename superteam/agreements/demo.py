@@ -587,6 +587,10 @@ def load(*, regency, stdout) -> None:
         _circulating_kabid_agreement(regency, positions, admin)
         bar.advance()
     _realisations(created, rng, admin, stdout)
+    # A first signed checkpoint of the ledger, so its page has one to show.
+    from superteam.ledger.services import make_checkpoint
+
+    make_checkpoint(regency=regency)
     stdout.write(
         f"Agreements: {len(created)} signed agreements, 1 waiting for the demo accounts.\n"
     )
