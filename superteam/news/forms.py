@@ -83,7 +83,14 @@ class ArticleForm(forms.ModelForm):
         from superteam.innovations.models import Innovation
 
         self.fields["innovations"].queryset = (
-            Innovation.objects.public().filter(regency=regency).order_by("title")
+            Innovation.objects.public()
+            .filter(regency=regency)
+            .select_related("owner_unit")
+            .order_by("title", "owner_unit__name")
+        )
+        # Replications share a title: the owner unit tells them apart.
+        self.fields["innovations"].label_from_instance = lambda i: (
+            f"{i.title} — {i.owner_unit.display_name}"
         )
         self.fields["innovations"].help_text = _("Innovations the article is about.")
         self.fields["kecamatan"].help_text = _("Hold Ctrl (or ⌘) to choose several.")

@@ -353,14 +353,10 @@ def search(request):
         title = _("Search: %(query)s") % {"query": query} if query else _("Search the news")
         return {"main": main, "meta": _meta(request, title=title, noindex=True)}
 
-    return whole_page(
+    # Search pages are not cached whole: any words make a new address.
+    return with_token(
         request,
-        regency,
-        "search",
-        (),
-        lambda: _render(
-            request, regency, cached(request, regency, "search", (query, number), build)
-        ),
+        _render(request, regency, cached(request, regency, "search", (query, number), build)),
     )
 
 

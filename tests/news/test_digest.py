@@ -252,3 +252,39 @@ def test_an_unreachable_mail_server_releases_every_claim(newsroom, settings):
     assert run.sent == 0 and not run.complete
     assert not Delivery.objects.exists()  # nothing is considered sent
     assert not Dispatch.objects.filter(status=DispatchStatus.CLAIMED).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection between tasks
+def test_publishing_and_the_schedule_send_through_the_task_queue(newsroom, smtp_server):
+    """The real path: publishing enqueues the digest; the periodic jobs enqueue it too."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from superteam.core.scheduler import run_due
+
+    def run_worker():
+        call_command(
+            "db_worker",
+            "--batch",
+            "--queue-name",
+            "*",
+            "--no-startup-delay",
+            "--no-reload",
+            verbosity=0,
+        )
+
+    reader = make_subscriber(newsroom.regency, email="antrian@example.org")
+    daily = make_subscriber(newsroom.regency, email="harian@example.org", frequency=Frequency.DAILY)
+    article = make_article(newsroom.regency, title_id="Lewat antrian", title_en="Through the queue")
+    run_worker()
+    [mail] = smtp_server.to(reader.email)
+    assert mail["Subject"] == "Lewat antrian"
+    assert smtp_server.to(daily.email) == []
+    now = timezone.localtime().replace(hour=6, minute=30)
+    ran = run_due(now=now)
+    assert {"news.daily_digest", "news.immediate_digest"} <= set(ran)
+    assert DBTaskResult.objects.filter(task_path__endswith="send_due_digests").exists()
+    run_worker()
+    [digest_mail] = smtp_server.to(daily.email)
+    assert digest_mail["Subject"] == article.title_id
+    assert len(smtp_server.to(reader.email)) == 1  # never twice
