@@ -13,6 +13,7 @@ Numbers with decimals are written as text without trailing zeros ("12.5"), dates
 from __future__ import annotations
 
 import datetime
+import decimal
 import hashlib
 import json
 from collections import defaultdict
@@ -22,6 +23,7 @@ from decimal import Decimal
 import rfc8785
 
 FORM = "superteam/perjanjian-kinerja/1"
+EXACT = decimal.Context(prec=1000)
 BATCH = 500
 
 
@@ -31,7 +33,10 @@ def dec(value: Decimal | None) -> str | None:
         return None
     if value == 0:
         return "0"
-    return format(value.normalize(), "f")
+    text = str(value)
+    if "E" in text:  # exponent notation: let decimal lay it out, without rounding
+        return format(value.normalize(context=EXACT), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def iso(value: datetime.date | None) -> str | None:

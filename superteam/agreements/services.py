@@ -1156,9 +1156,12 @@ def indicators_of_unit(*, unit: Unit, year: int):
 def unit_achievement(*, unit: Unit, year: int) -> Decimal | None:
     """Capaian (%) of a unit in a year: the mean of its indicators' stored capaian, each
     counted at most 120 % (see achievement.AVERAGE_CAP); None without any value."""
-    result = indicators_of_unit(unit=unit, year=year).aggregate(
-        avg=Avg(Least("capaian", Value(achievement.AVERAGE_CAP)))
-    )["avg"]
+    # Indicators without a value yet do not count (PostgreSQL's LEAST would skip the NULL).
+    result = (
+        indicators_of_unit(unit=unit, year=year)
+        .filter(capaian__isnull=False)
+        .aggregate(avg=Avg(Least("capaian", Value(achievement.AVERAGE_CAP))))["avg"]
+    )
     if result is None:
         return None
     return Decimal(result).quantize(achievement.CENT)

@@ -19,7 +19,9 @@ def load_bench():
 def test_the_signing_benchmark_runs_and_prints_its_result_line():
     bench = load_bench()
     lines = []
-    sig_ratio, ledger_ratio, ok = bench.run(versions=7, entries=300, sample=1, progress=lines.append)
+    sig_ratio, ledger_ratio, ok = bench.run(
+        versions=7, entries=300, sample=1, progress=lines.append
+    )
     assert ok, lines
     assert sig_ratio > 0 and ledger_ratio > 0
     assert any("Verified 7 versions (14 signatures)" in line for line in lines)

@@ -110,3 +110,16 @@ def test_iso_dates():
 def test_documents_are_built_with_their_keys_already_in_canonical_order(draft):
     document = canonical.load_document(draft.current_version_id)
     assert canonical.ordered_bytes(document) == canonical.canonical_bytes(document)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=4, allow_nan=False)
+    | st.decimals(allow_nan=False, allow_infinity=False)
+)
+def test_decimal_text_is_the_normalised_plain_notation(value):
+    import decimal
+
+    exact = decimal.Context(prec=1000)  # no rounding, whatever the number of digits
+    expected = "0" if value == 0 else format(value.normalize(context=exact), "f")
+    assert canonical.dec(value) == expected

@@ -49,7 +49,8 @@ def _text(value: str, data) -> str:
 
 
 def _decimal(value, data):
-    delta = data.draw(st.sampled_from(["0.0001", "1", "-0.5", "1000"]), label="delta")
+    # At least a cent: budgets keep two decimals, a smaller change would round away.
+    delta = data.draw(st.sampled_from(["0.01", "1", "-0.5", "1000"]), label="delta")
     return (value or Decimal(0)) + Decimal(delta)
 
 
