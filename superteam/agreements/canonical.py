@@ -65,10 +65,13 @@ def document_hash(document: dict) -> str:
     return digest(canonical_bytes(document))
 
 
+_ORDERED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def ordered_bytes(document: dict) -> bytes:
     """The RFC 8785 bytes of a document built by this module, whose keys are written in
     sorted order already: the C encoder needs not sort them."""
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ORDERED.encode(document).encode("utf-8")
 
 
 def matches(document: dict, expected_hash: str) -> tuple[bool, str]:
@@ -235,26 +238,38 @@ def build_document(version: tuple, parties: list[tuple], terms: list[tuple], con
 
 
 def load_documents(version_ids: Iterable[int]) -> dict[int, dict]:
-    """Documents of many versions from the database, four queries per 500 versions."""
+    """Documents of many versions from the database, four queries per 500 versions.
+
+    Rows are selected by the range of the chunk's ids (cheaper to send than hundreds of
+    parameters) and those of other versions in the range are skipped."""
     from superteam.agreements.models import AgreementVersion, Contribution, IndicatorTerms, Party
 
-    ids = list(version_ids)
+    ids = sorted(set(version_ids))
     documents: dict[int, dict] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
+        wanted = set(chunk)
+        span = (chunk[0], chunk[-1])
         parties: dict[int, list[tuple]] = defaultdict(list)
-        for row in Party.objects.filter(version_id__in=chunk).values_list(*PARTY_FIELDS):
+        for row in Party.objects.filter(
+            version_id__gte=span[0], version_id__lte=span[1]
+        ).values_list(*PARTY_FIELDS):
             parties[row[0]].append(row)
         terms: dict[int, list[tuple]] = defaultdict(list)
-        for row in IndicatorTerms.objects.filter(version_id__in=chunk).values_list(*TERMS_FIELDS):
+        for row in IndicatorTerms.objects.filter(
+            version_id__gte=span[0], version_id__lte=span[1]
+        ).values_list(*TERMS_FIELDS):
             terms[row[1]].append(row)
         contrib: dict[int, list[tuple]] = defaultdict(list)
         for terms_id, unit_id, code, name in Contribution.objects.filter(
-            terms__version_id__in=chunk
+            terms__version_id__gte=span[0], terms__version_id__lte=span[1]
         ).values_list("terms_id", "unit_id", "unit_code", "unit_name"):
             contrib[terms_id].append((unit_id, code, name))
-        for row in AgreementVersion.objects.filter(pk__in=chunk).values_list(*VERSION_FIELDS):
-            documents[row[0]] = build_document(row, parties[row[0]], terms[row[0]], contrib)
+        for row in AgreementVersion.objects.filter(pk__gte=span[0], pk__lte=span[1]).values_list(
+            *VERSION_FIELDS
+        ):
+            if row[0] in wanted:
+                documents[row[0]] = build_document(row, parties[row[0]], terms[row[0]], contrib)
     return documents
 
 

@@ -29,7 +29,6 @@ from superteam.agreements.models import (
     VersionStatus,
 )
 from superteam.ledger.models import Entry
-from superteam.ledger.services import jsonable
 
 VALID, INCOMPLETE, INVALID = "valid", "incomplete", "invalid"
 
@@ -181,9 +180,11 @@ def verify_version(version: AgreementVersion) -> VersionCheck | None:
 
 
 def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
+    wanted = set(chunk)
+    span = (min(chunk), max(chunk))
     meta = {
         row[0]: row
-        for row in AgreementVersion.objects.filter(pk__in=chunk)
+        for row in AgreementVersion.objects.filter(pk__gte=span[0], pk__lte=span[1])
         .exclude(status=VersionStatus.DRAFT)
         .values_list(
             "id",
@@ -196,6 +197,7 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
             "document_hash",
         )
     }
+    meta = {k: v for k, v in meta.items() if k in wanted}
     if not meta:
         return {}
     ids = list(meta)
@@ -213,7 +215,9 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
         ).values_list("subject_id", "payload__document_hash")
     )
     signatures = defaultdict(list)
-    for row in Signature.objects.filter(version_id__in=ids).values_list(
+    for row in Signature.objects.filter(
+        version_id__gte=span[0], version_id__lte=span[1]
+    ).values_list(
         "id",
         "version_id",
         "party_id",
@@ -234,7 +238,8 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
         "key__revoked_at",
         "key__origin",
     ):
-        signatures[row[1]].append(row)
+        if row[1] in meta:
+            signatures[row[1]].append(row)
     sig_ids = [str(row[0]) for rows in signatures.values() for row in rows]
     ledger = {
         subject_id: (seq, payload)
@@ -282,21 +287,22 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
 
 
 @lru_cache(maxsize=4096)
-def _public_key(raw: bytes) -> Ed25519PublicKey | None:
+def _public_key(text: str) -> tuple[Ed25519PublicKey | None, str]:
+    """A stored public key (base64) as a key object and its fingerprint; built once per
+    key, since the same signers sign many versions."""
     try:
-        return Ed25519PublicKey.from_public_bytes(raw)
+        raw = signing.unb64(text)
+        return Ed25519PublicKey.from_public_bytes(raw), signing.fingerprint(raw)
     except ValueError:
-        return None
+        return None, ""
 
 
-def _verify_cached(public: bytes, signature: bytes, digest: bytes) -> bool:
-    """Ed25519 verification; a signer's public key object is built once (signers repeat)."""
-    key = _public_key(public)
+def _verify_with(key: Ed25519PublicKey | None, signature: str, digest: bytes) -> bool:
     if key is None:
         return False
     try:
-        key.verify(signature, digest)
-    except InvalidSignature:
+        key.verify(signing.unb64(signature), digest)
+    except (InvalidSignature, ValueError):
         return False
     return True
 
@@ -343,18 +349,14 @@ def _check_signature(row, parties, stored, computed, ledger) -> SignatureCheck:
         sc.problems.append(Problem("wrong_party"))
     if doc_hash != stored or doc_hash != computed:
         sc.problems.append(Problem("other_document"))
-    try:
-        public = signing.unb64(public_key)
-        raw = signing.unb64(raw_signature)
-    except ValueError:
-        public, raw = b"", b""
-    if signing.fingerprint(public) != fingerprint:
+    key, key_fingerprint = _public_key(public_key)
+    if key_fingerprint != fingerprint:
         sc.problems.append(Problem("key_altered"))
     if key_person_id != signer_id:
         sc.problems.append(Problem("key_not_signers"))
     if not (key_created <= signed_at and (key_revoked is None or signed_at < key_revoked)):
         sc.problems.append(Problem("key_not_valid_then"))
-    if not _verify_cached(public, raw, bytes.fromhex(computed)):
+    if not _verify_with(key, raw_signature, bytes.fromhex(computed)):
         sc.problems.append(Problem("signature_invalid"))
     recorded = ledger.get(str(sig_id))
     if recorded is None:
@@ -370,7 +372,7 @@ def _check_signature(row, parties, stored, computed, ledger) -> SignatureCheck:
             "key": fingerprint,
             "document_hash": doc_hash,
             "signature": raw_signature,
-            "signed_at": jsonable(signed_at),
+            "signed_at": signed_at.astimezone(datetime.UTC).isoformat(),
         }
         differing = [k for k in SIGNATURE_LEDGER_FIELDS if payload.get(k) != now[k]]
         if differing:
