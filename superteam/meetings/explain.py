@@ -128,6 +128,11 @@ def describe(reason: dict) -> str:
         return _(
             "%(person)s is unavailable (%(when)s) whenever their session could take place."
         ) % {"person": p["person"], "when": _list(p.get("when", []))}
+    if kind == "unavailable_part":
+        return _(
+            "%(person)s is unavailable (%(when)s); together with the other rules listed, that "
+            "leaves no time for their session."
+        ) % {"person": p["person"], "when": _list(p.get("when", []))}
     if kind == "coverage_core":
         return (
             _(
@@ -136,6 +141,15 @@ def describe(reason: dict) -> str:
                 "are on the roster and cannot be spread over enough sessions or times outside its "
                 "service hours. Add a session for the cluster, exclude someone, or lower the "
                 "on-duty share."
+            )
+            % p
+        )
+    if kind == "overloaded":
+        return (
+            _(
+                "%(person)s must attend %(sessions)s sessions lasting %(hours)s hours in all; they "
+                "do not fit into %(days)s days one after the other. Give the cluster another chair, "
+                "shorten sessions or add a day."
             )
             % p
         )

@@ -924,7 +924,7 @@ class _Model:
                     lit = self._lit(
                         ("unavailable", person),
                         lambda person=person, blocked=blocked: Reason(
-                            "unavailable_core",
+                            "unavailable_part",
                             {
                                 "person": inst.person_name(person),
                                 "when": _cells_summary(inst, blocked),
@@ -1434,12 +1434,61 @@ def obvious_conflicts(instance: Instance) -> list[Reason]:
                     },
                 )
             )
+    reasons += _overloaded_people(instance)
     # The same reason found twice (e.g. a person on two rosters) is said once.
     unique = []
     for r in reasons:
         if r not in unique:
             unique.append(r)
     return unique
+
+
+def _overloaded_people(instance: Instance) -> list[Reason]:
+    """People whose own sessions cannot all fit in the rakor's days (a small exact packing
+    of session lengths into days, ignoring rooms and everyone else)."""
+    T, D = instance.slots_per_day, len(instance.days)
+    must: dict[int, set[int]] = defaultdict(set)
+    for a in instance.attendees:
+        if a.fixed:
+            must[a.person] |= set(a.sessions)
+    reasons, seen = [], set()
+    for person in sorted(must):
+        keys = tuple(sorted(must[person]))
+        total = sum(instance.session(k).length for k in keys)
+        if len(keys) < 2 or keys in seen or total <= T:
+            continue
+        seen.add(keys)
+        m = cp_model.CpModel()
+        x = {}
+        for k in keys:
+            s = instance.session(k)
+            days = (
+                [s.pinned.day]
+                if s.pinned is not None
+                else (s.days if s.days is not None else range(D))
+            )
+            days = [d for d in days if 0 <= d < D]
+            for d in days:
+                x[(k, d)] = m.NewBoolVar(f"x_{k}_{d}")
+            m.Add(sum(x[(k, d)] for d in days) == 1)
+        for d in range(D):
+            m.Add(sum(instance.session(k).length * v for (k, dd), v in x.items() if dd == d) <= T)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = 1.0
+        if solver.Solve(m) == cp_model.INFEASIBLE:
+            reasons.append(
+                Reason(
+                    "overloaded",
+                    {
+                        "person": instance.person_name(person),
+                        "sessions": len(keys),
+                        "hours": round(total * instance.slot_minutes / 60, 1),
+                        "days": D,
+                    },
+                )
+            )
+    return reasons
 
 
 def explain_infeasibility(

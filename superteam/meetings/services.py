@@ -484,7 +484,15 @@ def request_schedule(*, rakor: Rakor, actor) -> ScheduleRun:
     _require_open(rakor)
     running = rakor.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
     if running is not None:
-        return running
+        # A run the worker never finished (it stopped or crashed) does not block forever.
+        stale = timezone.now() - datetime.timedelta(seconds=rakor.time_limit_seconds * 10 + 600)
+        if running.created_at > stale:
+            return running
+        ScheduleRun.objects.filter(pk=running.pk).update(
+            status=RunStatus.FAILED,
+            message=_("The background worker did not finish this run."),
+            finished_at=timezone.now(),
+        )
     if not planned_sessions(rakor):
         raise ValidationError(_("Add at least one session before scheduling."))
     if not rakor.rooms.filter(is_active=True).exists():

@@ -132,10 +132,11 @@ def test_the_checker_names_every_rule_a_manual_move_breaks():
     [
         ("coverage", "coverage_core", ["Puskesmas Genteng"]),
         ("capacity", "capacity_core", ["Kesehatan"]),
-        ("clash", "clash_core", ["Kesehatan", "Ekonomi", "Ani"]),
+        ("clash", "clash_core", ["Kesehatan", "Ekonomi", "Ani", "Budi", "Citra"]),
         ("unavailable", "unavailable_core", ["Budi"]),
         ("grid", "grid", []),
         ("fixed_day", "fixed_day", ["Kesehatan"]),
+        ("overloaded", "overloaded", ["Eka"]),
     ],
 )
 def test_an_infeasible_rakor_is_explained(case, kind, names):
@@ -146,9 +147,21 @@ def test_an_infeasible_rakor_is_explained(case, kind, names):
             frontline=[unit],
         ),
         "capacity": lambda: small(rooms=[Room(1, "Ruang kecil", 1)]),
+        # Ani attends both sessions; Budi (health) and Citra (economy) are away on Tuesday,
+        # so both must meet on Monday, where two three-slot sessions cannot follow each
+        # other. Only a search finds this (no single rule is hopeless on its own).
         "clash": lambda: small(
-            days=["Sen"],
             sessions=[SessionSpec(1, "Kesehatan", 1, 3), SessionSpec(2, "Ekonomi", 2, 3)],
+            attendees=[
+                Attendee(1, 100, 1, (1,)),
+                Attendee(2, 101, 1, (1,)),
+                Attendee(3, 100, 2, (2,)),
+                Attendee(4, 102, 2, (2,)),
+            ],
+            unavailable={
+                101: frozenset((1, k) for k in range(4)),
+                102: frozenset((1, k) for k in range(4)),
+            },
         ),
         "unavailable": lambda: small(
             unavailable={101: frozenset((d, k) for d in range(2) for k in range(4))}
@@ -158,6 +171,16 @@ def test_an_infeasible_rakor_is_explained(case, kind, names):
             rooms=[Room(1, "Aula", 50)],
             sessions=[SessionSpec(1, "A", 1, 3), SessionSpec(2, "B", 2, 3)],
             attendees=[Attendee(1, 100, 1, (1,)), Attendee(2, 101, 2, (2,))],
+        ),
+        # Eka chairs two clusters whose three-slot sessions cannot follow each other in a
+        # four-slot day, and the rakor has one day.
+        "overloaded": lambda: small(
+            days=["Sen"],
+            sessions=[SessionSpec(1, "Kesehatan", 1, 3), SessionSpec(2, "Ekonomi", 2, 3)],
+            attendees=[
+                Attendee(1, 104, 1, (1,), all_sessions=True),
+                Attendee(2, 104, 2, (2,), all_sessions=True),
+            ],
         ),
         # Fixed on Monday, where Budi is away all day; Tuesday would have worked.
         "fixed_day": lambda: small(

@@ -430,3 +430,17 @@ def test_a_failed_decision_leaves_nothing_half_written(personas):
     assert Decision.objects.count() == count
     assert Entry.objects.count() == entries
     assert Participant.objects.filter(rakor=session.rakor).count() == 3
+
+
+def test_a_run_the_worker_never_finished_does_not_block_the_next(personas):
+    data = world(personas)
+    stuck = data["run"]
+    ScheduleRun.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    run = services.request_schedule(rakor=data["rakor"], actor=personas.admin)
+    assert run.pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == RunStatus.FAILED
+    # A fresh queued run is returned again rather than doubled.
+    assert services.request_schedule(rakor=data["rakor"], actor=personas.admin).pk == run.pk
