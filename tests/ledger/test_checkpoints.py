@@ -180,3 +180,13 @@ def test_the_installation_key_can_come_from_the_environment(settings):
 
     with pytest.raises(ImproperlyConfigured):
         keys.public_key_b64()
+
+
+def test_the_nightly_job_signs_a_checkpoint_and_verifies_every_chain():
+    from superteam.ledger.schedule import daily_checkpoint
+
+    regency = _chain(3)
+    daily_checkpoint(None)
+    assert Checkpoint.objects.get(regency=regency).seq == 3
+    verification = Verification.objects.get(regency=regency)
+    assert verification.ok and verification.checked == 3
