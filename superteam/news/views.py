@@ -155,13 +155,7 @@ def _render(request, regency, data: dict, *, status: int = 200, extra: dict | No
         "main": safe(data["main"]),
         "meta": data["meta"],
         "sidebar": _sidebar(request, regency),
-        "language_paths": [
-            (code, name, path_in(request.get_full_path(), code))
-            for code, name in settings.LANGUAGES
-        ],
-        "subscribe_form": SubscribeForm(
-            regency=regency, initial={"language": translation.get_language(), "frequency": "daily"}
-        ),
+        "subscribe_box": True,
         # Filled in per visitor by pagecache.with_token (whole pages are cached).
         "csrf_token": CSRF_PLACEHOLDER,
         **(extra or {}),
@@ -383,8 +377,10 @@ def article(request, slug):
         language = translation.get_language()
         version = art.version(language)
         clusters = list(art.clusters.all())
+        # The latest news of its first cluster: one cluster, no DISTINCT, so the newest-first
+        # index is walked only until three are found (never the whole table).
         related = cards(
-            _public(regency).filter(clusters__in=clusters).exclude(pk=art.pk).distinct()[:3]
+            _public(regency).filter(clusters=clusters[0]).exclude(pk=art.pk)[:3]
             if clusters
             else _public(regency).exclude(pk=art.pk)[:3]
         )
