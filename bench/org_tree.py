@@ -141,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         large = generate_regency(
             code="9901", name="Kabupaten Besar", units=units, people=people, stdout=sys.stdout
         )
+        if postgres:  # a live database has planner statistics; a freshly loaded one not yet
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         print(f"Data ready in {time.perf_counter() - started:.1f}s on {connection.vendor}.")
         from superteam.org.models import Person, Unit
 

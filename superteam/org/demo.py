@@ -461,7 +461,7 @@ def load(*, stdout, seed: int = 3510) -> Regency:
     b = build(rng)
     with transaction.atomic():
         regency = Regency.objects.create(**D.REGENCY)
-        units = _write_units(regency, b, stdout)
+        units = write_units(regency, b.units, stdout)
         positions = _write_positions(regency, b, units, stdout)
         _write_people(regency, b, positions, rng, stdout)
         _write_clusters(regency, units, positions)
@@ -469,13 +469,15 @@ def load(*, stdout, seed: int = 3510) -> Regency:
     return regency
 
 
-def _write_units(regency: Regency, b: Builder, stdout) -> dict[str, Unit]:
+def write_units(regency: Regency, specs: list[UnitSpec], stdout) -> dict[str, Unit]:
+    """Create units level by level (a bulk insert per level, then their paths); also used
+    by the generator of large regencies."""
     units: dict[str, Unit] = {}
     by_parent: dict[str | None, list[UnitSpec]] = {}
-    for spec in b.units:
+    for spec in specs:
         by_parent.setdefault(spec.parent, []).append(spec)
     level = by_parent[None]
-    with Progress(len(b.units), "Units", stdout) as bar:
+    with Progress(len(specs), "Units", stdout) as bar:
         while level:
             objs = [
                 Unit(

@@ -17,8 +17,8 @@ from typing import TextIO
 from django.db import transaction
 
 from superteam.core.progress import Progress
+from superteam.org.demo import UnitSpec, write_units
 from superteam.org.models import (
-    PATH_SEGMENT_WIDTH,
     Assignment,
     AssignmentKind,
     Cluster,
@@ -31,6 +31,7 @@ from superteam.org.models import (
 )
 from superteam.org.services import refresh_rollups
 
+FRONTLINE_KINDS = {UnitKind.PUSKESMAS, UnitKind.PUSTU, UnitKind.DESA, UnitKind.RSUD}
 UNUSABLE_PASSWORD = "!generated"  # noqa: S105 - not a hash: nobody signs in with it
 
 HEAD_LEVEL_BY_KIND = {
@@ -126,7 +127,22 @@ def generate_regency(
     specs = shape(units)
     with transaction.atomic():
         regency = Regency.objects.create(name=name, code=code, slug=f"gen-{code}")
-        by_code = _write_units(regency, specs, stdout)
+        by_code = write_units(
+            regency,
+            [
+                UnitSpec(
+                    code=s.code,
+                    name=s.name,
+                    kind=s.kind,
+                    parent=s.parent,
+                    frontline=s.kind in FRONTLINE_KINDS,
+                    hours="24h" if s.kind == UnitKind.RSUD else {},
+                    order=i,
+                )
+                for i, s in enumerate(specs)
+            ],
+            stdout,
+        )
         positions = _write_positions(regency, specs, by_code, people, rng, stdout)
         _write_people(regency, positions, rng, stdout)
         cluster = Cluster.objects.create(
@@ -142,40 +158,6 @@ def generate_regency(
         )
         refresh_rollups(regency=regency)
     return regency
-
-
-def _write_units(regency: Regency, specs: list[Spec], stdout) -> dict[str, Unit]:
-    children: dict[str | None, list[Spec]] = {}
-    for s in specs:
-        children.setdefault(s.parent, []).append(s)
-    by_code: dict[str, Unit] = {}
-    level = children[None]
-    with Progress(len(specs), "Units", stdout) as bar:
-        while level:
-            objs = [
-                Unit(
-                    regency=regency,
-                    parent=by_code.get(s.parent),
-                    kind=s.kind,
-                    code=s.code,
-                    name=s.name,
-                    is_frontline=s.kind
-                    in (UnitKind.PUSKESMAS, UnitKind.PUSTU, UnitKind.DESA, UnitKind.RSUD),
-                    service_hours="24h" if s.kind == UnitKind.RSUD else {},
-                    sort_order=i,
-                )
-                for i, s in enumerate(level)
-            ]
-            Unit.objects.bulk_create(objs, batch_size=1000)
-            for obj in objs:
-                prefix = obj.parent.path if obj.parent else ""
-                obj.path = f"{prefix}{obj.pk:0{PATH_SEGMENT_WIDTH}d}/"
-                obj.depth = obj.path.count("/") - 1
-                by_code[obj.code] = obj
-            Unit.objects.bulk_update(objs, ["path", "depth"], batch_size=1000)
-            bar.advance(len(objs))
-            level = [c for s in level for c in children.get(s.code, [])]
-    return by_code
 
 
 def _write_positions(

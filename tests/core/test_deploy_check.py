@@ -9,8 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Set by the test run itself (pytest, the browser fixture), never in a deployment.
+NOT_IN_PRODUCTION = {"PYTEST_VERSION", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+
+
 def test_check_deploy_passes_with_production_environment(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DEBUG"}}
+    env = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION}
     env.update(
         DEBUG="0",
         HTTPS="1",
@@ -31,7 +35,7 @@ def test_check_deploy_passes_with_production_environment(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "SECRET_KEY"}}
+    env = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION | {"SECRET_KEY"}}
     env.update(DEBUG="0", VAR_DIR=str(tmp_path))
     result = subprocess.run(
         [sys.executable, "-c", "import superteam.settings"],
