@@ -280,6 +280,10 @@ NEWS_EDITOR_UNITS = env_list("NEWS_EDITOR_UNITS", "DISKOMINFO-B1")
 # Local time of the daily news digest, and the mailbox named in List-Unsubscribe (mailto).
 NEWS_DAILY_DIGEST_AT = os.environ.get("NEWS_DAILY_DIGEST_AT", "06:00")
 NEWS_UNSUBSCRIBE_MAILTO = os.environ.get("NEWS_UNSUBSCRIBE_MAILTO", "")
+# Public portal pages are cached per language: the in-process cache's default of 300
+# entries would not even hold the latest stories in both languages.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "3000"))}
 
 # --- Reports (issue 4): daily reports, photo evidence, digest -------------------------
 # Local times (HH:MM) of the regent's daily digest and of the reminders to late units.
