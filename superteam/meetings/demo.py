@@ -218,7 +218,7 @@ def _decisions(rakor: Rakor, organiser) -> dict[str, Decision]:
             "Lansia yang dikunjungi dan diperiksa di rumah",
             "orang",
             Decimal("12000"),
-            datetime.date(2026, 6, 30),
+            datetime.date(2026, 12, 31),
             2,
         ),
         (

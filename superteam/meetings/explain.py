@@ -128,6 +128,19 @@ def describe(reason: dict) -> str:
         return _(
             "%(person)s is unavailable (%(when)s) whenever their session could take place."
         ) % {"person": p["person"], "when": _list(p.get("when", []))}
+    if kind == "unavailable_together":
+        people = _list(p.get("people", []))
+        more = p.get("count", 0) - len(p.get("people", []))
+        if more > 0:
+            people = ngettext("%(people)s and %(n)s other", "%(people)s and %(n)s others", more) % {
+                "people": people,
+                "n": more,
+            }
+        return _(
+            "Session “%(session)s” finds no time at which %(people)s are all available: each "
+            "declared some unavailability, and together they cover every possible time. Ask "
+            "one of them to send a deputy, or add a day."
+        ) % {"session": p["session"], "people": people}
     if kind == "unavailable_part":
         return _(
             "%(person)s is unavailable (%(when)s); together with the other rules listed, that "

@@ -1401,6 +1401,38 @@ def obvious_conflicts(instance: Instance) -> list[Reason]:
                             },
                         )
                     )
+    # Together: each alone could come at some time, but not all at the same time.
+    fixed_people: dict[int, set[int]] = defaultdict(set)
+    for a in instance.attendees:
+        if a.fixed and a.person in instance.unavailable:
+            for key in a.sessions:
+                fixed_people[key].add(a.person)
+    for s in instance.sessions:
+        people = sorted(fixed_people.get(s.key, ()))
+        if len(people) < 2 or not spans[s.key]:
+            continue
+        blocked = set().union(*(instance.unavailable[p] for p in people))
+        if all(any(c in blocked for c in cells) for cells in spans[s.key]):
+            # Name only the people needed: drop anyone without whom it still fails.
+            needed = list(people)
+            for person in people:
+                rest = [q for q in needed if q != person]
+                rest_blocked = (
+                    set().union(*(instance.unavailable[q] for q in rest)) if rest else set()
+                )
+                if rest and all(any(c in rest_blocked for c in cells) for cells in spans[s.key]):
+                    needed = rest
+            if len(needed) > 1:
+                reasons.append(
+                    Reason(
+                        "unavailable_together",
+                        {
+                            "session": s.name,
+                            "people": [instance.person_name(q) for q in needed[:6]],
+                            "count": len(needed),
+                        },
+                    )
+                )
     by_unit: dict[tuple[int, tuple], list[Attendee]] = defaultdict(list)
     for a in instance.attendees:
         if a.duty_unit is not None:

@@ -137,6 +137,7 @@ def test_the_checker_names_every_rule_a_manual_move_breaks():
         ("grid", "grid", []),
         ("fixed_day", "fixed_day", ["Kesehatan"]),
         ("overloaded", "overloaded", ["Eka"]),
+        ("together", "unavailable_together", ["Kesehatan", "Ani", "Budi"]),
     ],
 )
 def test_an_infeasible_rakor_is_explained(case, kind, names):
@@ -181,6 +182,13 @@ def test_an_infeasible_rakor_is_explained(case, kind, names):
                 Attendee(1, 104, 1, (1,), all_sessions=True),
                 Attendee(2, 104, 2, (2,), all_sessions=True),
             ],
+        ),
+        # Ani is away on Tuesday, Budi on Monday: the health session has no time for both.
+        "together": lambda: small(
+            unavailable={
+                100: frozenset((1, k) for k in range(4)),
+                101: frozenset((0, k) for k in range(4)),
+            }
         ),
         # Fixed on Monday, where Budi is away all day; Tuesday would have worked.
         "fixed_day": lambda: small(
