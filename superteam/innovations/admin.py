@@ -62,8 +62,21 @@ class IdeaAdmin(RegencyScopedAdmin):
     list_select_related = ["unit", "proposer"]
 
 
+class ReadOnlyAdmin(RegencyScopedAdmin):
+    """Rows written only through the services (they score and are ledgered)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Evidence)
-class EvidenceAdmin(RegencyScopedAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = [
         "indicator_code",
         "level",
@@ -77,30 +90,12 @@ class EvidenceAdmin(RegencyScopedAdmin):
     search_fields = ["innovation__title", "unit__name", "indicator_code"]
     list_select_related = ["unit", "innovation"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(InnovationEvent)
-class InnovationEventAdmin(RegencyScopedAdmin):
+class InnovationEventAdmin(ReadOnlyAdmin):
     list_display = ["innovation", "kind", "on", "actor"]
     list_filter = ["kind"]
     list_select_related = ["innovation", "actor"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notice)

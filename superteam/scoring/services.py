@@ -409,6 +409,20 @@ def recompute_innovation(
     )
 
 
+def _ref(score: InnovationScore, title: str) -> dict:
+    """How a unit's score points at one innovation's score revision."""
+    return {
+        "score": score.pk,
+        "innovation": score.innovation_id,
+        "title": title,
+        "quality": str(score.quality),
+        "counted": score.counted,
+        "zeroed": score.zeroed,
+        "affair": score.affair,
+        "accepted": len(score.lines),
+    }
+
+
 def _unit_inputs(unit: Unit, model: ScoringModel) -> tuple[list[dict], dict, int, int]:
     """The unit's current innovation scores, institution claims, accepted and pending counts."""
     scores = list(
@@ -430,19 +444,7 @@ def _unit_inputs(unit: Unit, model: ScoringModel) -> tuple[list[dict], dict, int
         unit=unit, innovation__isnull=True, status=EvidenceStatus.ACCEPTED
     ).values_list("unit_id", "indicator_code", "level", "accepted_level", "pk")
     claims = _best_claims(inst_rows).get(unit.pk, {})
-    refs = [
-        {
-            "score": s.pk,
-            "innovation": s.innovation_id,
-            "title": s.innovation.title,
-            "quality": str(s.quality),
-            "counted": s.counted,
-            "zeroed": s.zeroed,
-            "affair": s.affair,
-            "accepted": len(s.lines),
-        }
-        for s in scores
-    ]
+    refs = [_ref(s, s.innovation.title) for s in scores]
     accepted = sum(r["accepted"] for r in refs) + sum(1 for c in claims.values() if c.level)
     pending = Evidence.objects.filter(status=EvidenceStatus.PENDING).filter(
         Q(unit=unit, innovation__isnull=True) | Q(innovation__scoring_unit=unit)
@@ -725,19 +727,7 @@ def _recompute_chunk(regency, model, defs, params, unit_ids: list[int], as_of=No
     to_create, to_update = [], []
     for unit_id in unit_ids:
         unit = units[unit_id]
-        refs = [
-            {
-                "score": s.pk,
-                "innovation": inn.pk,
-                "title": inn.title,
-                "quality": str(s.quality),
-                "counted": s.counted,
-                "zeroed": s.zeroed,
-                "affair": s.affair,
-                "accepted": len(s.lines),
-            }
-            for inn, s in refs_by_unit.get(unit_id, [])
-        ]
+        refs = [_ref(s, inn.title) for inn, s in refs_by_unit.get(unit_id, [])]
         unit_claims = inst_claims.get(unit_id, {})
         accepted = sum(r["accepted"] for r in refs) + sum(
             1 for c in unit_claims.values() if c.level
@@ -884,27 +874,7 @@ def publish_snapshot(
             }
         rows = list(
             UnitScore.objects.filter(model=model, regency=regency, unit__is_active=True).values(
-                "unit_id",
-                "unit__name",
-                "family",
-                "score",
-                "final",
-                "category",
-                "institution",
-                "institution_max",
-                "quality_sum",
-                "quality_max",
-                "counted_innovations",
-                "divisor",
-                "innovation_quality",
-                "quantity_count",
-                "basic_affairs",
-                "quantity",
-                "quantity_max",
-                "signals",
-                "lines",
-                "innovations",
-                "accepted_evidence",
+                "unit_id", "unit__name", "signals", *UNIT_SCORE_FIELDS
             )
         )
         for r in rows:

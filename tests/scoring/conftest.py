@@ -1,27 +1,3 @@
-"""Fixtures of the innovations tests: evidence files in a temporary private directory, and
-background tasks run at once (emails are sent through the real SMTP fixture)."""
+"""The scoring tests share the innovations tests' fixtures (private media, immediate tasks)."""
 
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-    return tmp_path / "private"
-
-
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "photos", "mail"],
-        }
-    }
+from tests.innovations.conftest import immediate_tasks, private_media  # noqa: F401
