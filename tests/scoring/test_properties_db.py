@@ -28,7 +28,7 @@ claims = st.lists(
     max_size=8,
 )
 HYPO = settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
