@@ -197,25 +197,36 @@ def home(request):
     return whole_page(request, regency, "home", state, respond)
 
 
+TEASER_STATE_SECONDS = 15
+
+
 def _teaser_state(regency) -> tuple:
     """What the front page's boxes depend on: the innovations' latest change and the
-    latest published leaderboard snapshot (two small queries)."""
+    latest published leaderboard snapshot. Those belong to other apps, so it is re-read
+    every 15 seconds rather than on every request (the boxes may lag that long; news
+    itself never lags: it follows the portal version)."""
+    from django.core.cache import cache
     from django.db.models import Max
 
     from superteam.innovations.models import Innovation
     from superteam.scoring.models import Snapshot
 
-    stamp = Innovation.objects.filter(regency=regency).aggregate(
-        n=Count("id"), at=Max("updated_at")
-    )
-    # The same snapshot scoring.services.latest_snapshot() picks, as a bare id.
-    snapshot_id = (
-        Snapshot.objects.filter(regency=regency)
-        .order_by("-published_at", "-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return (stamp["n"], stamp["at"], snapshot_id)
+    key = f"news:teaser-state:{regency.pk}"
+    state = cache.get(key)
+    if state is None:
+        stamp = Innovation.objects.filter(regency=regency).aggregate(
+            n=Count("id"), at=Max("updated_at")
+        )
+        # The same snapshot scoring.services.latest_snapshot() picks, as a bare id.
+        snapshot_id = (
+            Snapshot.objects.filter(regency=regency)
+            .order_by("-published_at", "-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        state = (stamp["n"], stamp["at"], snapshot_id)
+        cache.set(key, state, TEASER_STATE_SECONDS)
+    return state
 
 
 def _teasers(request, regency, state):
