@@ -363,10 +363,13 @@ def measure_signatures(version_ids: list[int]) -> tuple[float, float, int, int]:
     from superteam.agreements.models import Signature
     from superteam.agreements.verification import VALID, verify_versions
 
+    # As manage.py verify_agreements does: chunk by chunk, keeping only the verdicts.
     started = time.perf_counter()
-    checks = verify_versions(version_ids)
+    invalid = 0
+    for start in range(0, len(version_ids), BATCH):
+        checks = verify_versions(version_ids[start : start + BATCH])
+        invalid += sum(1 for c in checks.values() if c.verdict != VALID)
     verify_seconds = time.perf_counter() - started
-    invalid = sum(1 for c in checks.values() if c.verdict != VALID)
     triples = [
         (
             Ed25519PublicKey.from_public_bytes(signing.unb64(pk)),

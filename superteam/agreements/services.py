@@ -621,7 +621,7 @@ def sign_agreement(
     version, party = _signable_party(agreement, signer, position)
     if not password or not check_password(password, signer.password):
         _note_wrong_password(signer)
-        raise SigningError(_("The password is wrong. Nothing was signed."))
+        raise SigningError(_("The password is wrong. Nothing was signed."), code="wrong_password")
     key, private = _open_key(signer, password)
     return _sign(agreement, version, party, signer, key, private)
 

@@ -521,7 +521,8 @@ def sign(request, pk: int):
             )
         except ValidationError as exc:
             form.add_error(
-                "password" if "password" in str(exc.messages).lower() else None, exc.messages
+                "password" if getattr(exc, "code", None) == "wrong_password" else None,
+                exc.messages,
             )
         else:
             agreement.refresh_from_db()
