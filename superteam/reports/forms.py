@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from superteam.org.models import Position, Unit
+from superteam.org.models import Unit
 from superteam.reports.models import Decision, Holiday, HolidayKind
 from superteam.reports.services import ReportData
 
@@ -18,11 +18,7 @@ class ReportForm(forms.Form):
     """A daily report: what was done, where, when, acting in which position."""
 
     idempotency_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
-    position = forms.ModelChoiceField(
-        label=pgettext_lazy("jabatan", "Reporting as"),
-        queryset=Position.objects.none(),
-        empty_label=None,
-    )
+    position = forms.TypedChoiceField(label=pgettext_lazy("jabatan", "Reporting as"), coerce=int)
     unit = forms.ModelChoiceField(
         label=_("For unit"),
         queryset=Unit.objects.none(),
@@ -58,18 +54,17 @@ class ReportForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        # The positions the actor holds today are already loaded: no query to offer them.
         positions = list(actor.positions)
-        self.fields["position"].queryset = Position.objects.filter(
-            pk__in=[p.pk for p in positions]
-        ).select_related("unit")
-        self.fields["position"].label_from_instance = lambda p: f"{p.title} — {p.unit.name}"
+        self.positions = {p.pk: p for p in positions}
+        self.fields["position"].choices = [(p.pk, f"{p.title} — {p.unit.name}") for p in positions]
         if len(positions) == 1:
             self.fields["position"].initial = positions[0].pk
         head_paths = [p.unit.path for p in positions if p.is_head]
         units = Unit.objects.filter(pk__in=[p.unit_id for p in positions])
         for path in head_paths:
             units = units | Unit.objects.filter(path__startswith=path, is_active=True)
-        self.fields["unit"].queryset = units.distinct()
+        self.fields["unit"].queryset = units.distinct().select_related("regency")
         for name in ("latitude", "longitude", "photos_expected", "client_created_at"):
             self.fields[name].widget = forms.HiddenInput()
 
@@ -78,6 +73,9 @@ class ReportForm(forms.Form):
         if day.year < 2000:
             raise ValidationError(_("Enter the date of the activity."))
         return day
+
+    def clean_position(self):
+        return self.positions[self.cleaned_data["position"]]
 
     def clean(self):
         data = super().clean()

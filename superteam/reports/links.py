@@ -121,6 +121,8 @@ def choose(values, *, units, day: datetime.date):
     from django.utils.translation import gettext as _
 
     errors: dict[str, list[str]] = {}
+    if not any(values.getlist(name) for name in ("innovations", "decisions", "indicators")):
+        return [], [], [], errors  # nothing linked: no query at all
 
     def wanted(name: str) -> set[str]:
         return {str(v).strip() for v in values.getlist(name) if str(v).strip()}

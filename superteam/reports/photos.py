@@ -1,8 +1,9 @@
 """Photo evidence: checking uploads, reading the original, making public derivatives.
 
 An upload is accepted only when its *content* is a JPEG, PNG, WebP or HEIC image (the
-name and the declared content type are ignored), within the byte and pixel caps, and
-decodes completely (truncated files and decompression bombs are refused). Derivatives are
+name and the declared content type are ignored), its header parses, it is within the byte
+and pixel caps (decompression bombs are refused from the header, before any decoding) and
+it is complete (a cut-off file is refused; see :func:`is_complete`). Derivatives are
 re-encoded from the pixels alone, so no EXIF (and no GPS) ever reaches a public URL.
 
 Reused evidence is found with perceptual hashes (pHash and dHash, 64 bits each). Each
@@ -109,6 +110,46 @@ def _megabytes(n: int) -> str:
     return formats.number_format(round(n / 1024 / 1024, 1), 1)
 
 
+def _jpeg_scan_start(data: bytes) -> int:
+    """Offset of the first scan's data, walking the marker segments (EXIF thumbnails and
+    other embedded pictures live inside segments and are skipped); -1 if there is none."""
+    pos = 2
+    end = len(data)
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            return -1
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            pos += 2
+            continue
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker == 0xDA:
+            return pos + 2 + length
+        pos += 2 + length
+    return -1
+
+
+def is_complete(kind: str, data: bytes) -> bool:
+    """Whether a file ends where its own structure says (a cut-off upload does not), read
+    from the bytes without decoding the pixels: the end-of-image marker after the scans
+    (JPEG; data after it, as in motion photos, is allowed), the IEND chunk (PNG), the
+    RIFF length (WebP). Pixels are decoded by the background task; a file that is complete
+    but damaged inside is flagged there ("could not be processed"), never dropped."""
+    if kind == "JPEG":
+        start = _jpeg_scan_start(data)
+        # In entropy-coded data 0xFF is always stuffed (FF00) or a restart marker, so the
+        # first FFD9 after the scans begin is the end of the picture.
+        return start > 0 and data.find(b"\xff\xd9", start) != -1
+    if kind == "PNG":
+        return data.rfind(b"IEND\xaeB`\x82") > 8
+    if kind == "WEBP":
+        return len(data) >= 8 + int.from_bytes(data[4:8], "little")
+    return True
+
+
 def check_upload(upload, *, max_bytes: int | None = None, max_pixels: int | None = None):
     """Check one uploaded file (a Django ``UploadedFile`` or anything with ``name``,
     ``size`` and ``read``); return a :class:`CheckedPhoto` or raise :class:`PhotoRejected`."""
@@ -151,10 +192,10 @@ def check_upload(upload, *, max_bytes: int | None = None, max_pixels: int | None
             width, height = image.size
             if width * height > max_pixels:
                 raise Image.DecompressionBombError(f"{width}x{height}")
-            if kind == "JPEG":
-                # Decoding at 1/8 scale still reads every byte: truncation is caught, fast.
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-            image.load()
+            if kind == "HEIF":
+                image.load()  # no cheap structural check: decode it
+            elif not is_complete(kind, data):
+                raise OSError("image file is truncated")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected(
             _(
@@ -164,17 +205,12 @@ def check_upload(upload, *, max_bytes: int | None = None, max_pixels: int | None
             % {"name": name, "limit": formats.number_format(max_pixels // 1_000_000)},
             name=name,
         ) from None
-    except OSError as exc:
-        if "truncated" in str(exc).lower():
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError, TypeError, EOFError) as exc:
+        if "truncated" in str(exc).lower() or not is_complete(kind, data):
             message = _("%(name)s is incomplete (the file was cut off). Please send it again.")
         else:
             message = _("%(name)s cannot be read as a photo; the file may be damaged.")
         raise PhotoRejected(message % {"name": name}, name=name) from None
-    except (UnidentifiedImageError, SyntaxError, ValueError, TypeError, EOFError):
-        raise PhotoRejected(
-            _("%(name)s cannot be read as a photo; the file may be damaged.") % {"name": name},
-            name=name,
-        ) from None
     return CheckedPhoto(
         data=data,
         name=name,

@@ -324,6 +324,7 @@ def _create(
         for i in range(1, missing + 1)
     ]
     Photo.objects.bulk_create(rows)
+    report.api_photos = rows  # what the API answers with, without reading them back
     _link(report=report, data=data, actor=author, at=now)
     bump_unit_day(
         regency_id=regency.pk,
@@ -334,6 +335,10 @@ def _create(
         photos=len(photos),
         photos_missing=missing,
     )
+    if process_photos:
+        _enqueue_processing([p.pk for p in rows if p.status == PhotoStatus.RECEIVED])
+    # Last: appending to the regency's chain locks its head row until the commit, and every
+    # report of the regency waits for that lock; nothing else happens while it is held.
     record(
         regency=regency,
         kind="reports.submitted",
@@ -349,8 +354,6 @@ def _create(
             "channel": channel,
         },
     )
-    if process_photos:
-        _enqueue_processing([p.pk for p in rows if p.status == PhotoStatus.RECEIVED])
     return report
 
 
@@ -430,15 +433,23 @@ def _fill_missing(*, report: Report, photos: list, actor) -> SubmissionResult:
 
 
 def _enqueue_processing(photo_ids: list[int]) -> None:
+    """Queue the photos' processing. With the database task backend the task rows are
+    written in the report's own transaction (they commit or vanish with it: no photo is
+    left unqueued by a crash between the two); other backends are called after commit."""
     if not photo_ids:
         return
+    from django_tasks_db.backend import DatabaseBackend
+
     from superteam.reports.tasks import process_photo_task
 
     def enqueue():
         for pk in photo_ids:
             process_photo_task.enqueue(pk)
 
-    transaction.on_commit(enqueue)
+    if isinstance(process_photo_task.get_backend(), DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
 
 
 # --- Processing photos (background) ------------------------------------------------------

@@ -203,3 +203,52 @@ def test_the_form_refuses_bad_files_in_indonesian(personas, reporting, today, cl
     assert response.status_code == 400
     assert "bukan foto" in response.content.decode()
     assert Report.objects.count() == 0
+
+
+def _progressive() -> bytes:
+    out = io.BytesIO()
+    Image.open(io.BytesIO(photo_bytes(seed=6, grain=20))).save(
+        out, "JPEG", progressive=True, quality=80
+    )
+    return out.getvalue()
+
+
+def _webp() -> bytes:
+    return photo_bytes(seed=7, image_format="WEBP")
+
+
+def _with_exif_thumbnail() -> bytes:
+    """A JPEG whose EXIF carries a small JPEG of its own (as cameras write)."""
+    from PIL import ExifTags
+
+    thumb = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(thumb, "JPEG")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Kamera"
+    image = Image.open(io.BytesIO(photo_bytes(seed=8, grain=20)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes() + thumb.getvalue())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (truncated(_progressive()), "progressive.jpg"),
+        (truncated(_webp()), "cut.webp"),
+        (truncated(_with_exif_thumbnail()), "thumbnail-inside.jpg"),
+    ],
+    ids=["truncated progressive JPEG", "truncated WebP", "truncated JPEG with EXIF thumbnail"],
+)
+def test_cut_off_files_are_refused_without_decoding(data, name):
+    with pytest.raises(PhotoRejected) as exc:
+        check_upload(upload(data, name))
+    assert "incomplete" in exc.value.message
+
+
+def test_complete_files_with_extra_data_are_accepted():
+    # A "motion photo": the JPEG, then a video appended after its end marker.
+    motion = photo_bytes(seed=9) + b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096
+    assert check_upload(upload(motion, "MVIMG.jpg")).format == "JPEG"
+    assert check_upload(upload(_progressive(), "p.jpg")).format == "JPEG"
+    assert check_upload(upload(_with_exif_thumbnail(), "t.jpg")).format == "JPEG"

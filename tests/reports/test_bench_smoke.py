@@ -1,0 +1,50 @@
+"""The benchmark's code path at a tiny size, against the test's live server (the full run,
+with gunicorn, the worker and a database of its own: `.venv/bin/python bench/reports.py`)."""
+
+import datetime
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.core.management import call_command
+from django.db import connection
+from django.http.multipartparser import MultiPartParser
+
+from bench import reports as bench
+from superteam.reports.models import Photo, Report
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_multipart_body_is_what_django_parses():
+    body, content_type = bench.multipart({"title": "Posyandu"}, [("photos", "a.jpg", b"\xff\xd8x")])
+    meta = {"CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(len(body))}
+    post, files = MultiPartParser(meta, BytesIO(body), [MemoryFileUploadHandler()]).parse()
+    assert post["title"] == "Posyandu"
+    assert files["photos"].read() == b"\xff\xd8x"
+
+
+def test_the_benchmark_code_path_at_a_tiny_size(live_server, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    setup = bench.create_bench_regency(units=3)
+    devices, day = setup["devices"], setup["today"]
+    photos = bench.make_photos(6, devices, datetime.date.fromisoformat(day), tmp_path)
+    assert all(250_000 < p.stat().st_size < 400_000 for p in photos)  # "300 KB" photos
+    port = int(live_server.url.rsplit(":", 1)[1])
+    # In-memory SQLite shares one table lock between the server's threads: one client.
+    clients = 1 if connection.vendor == "sqlite" else 2
+    base = bench.ping_rate(port, devices, clients=clients, seconds=0.5)
+    assert base["ok"] > 0 and base["bad"] == 0
+    run = bench.submit_reports(port, devices, photos, day, clients=clients)
+    assert run["accepted"] == 6 and run["statuses"] == [201]
+    same, other, conflict = bench.resend(
+        port, devices, photos, day, run["answers"], clients, count=3
+    )
+    assert (same, other, conflict) == (3, 0, 409)
+    assert Report.objects.count() == 6 and Photo.objects.count() == 6
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+    assert Photo.objects.filter(status="ready").count() == 6
+    line = bench.result_line(run["rps"] / base["rps"], ok=True)
+    assert line.startswith("result: accepted reports/s vs authenticated POST/s ratio ")
+    assert line.endswith((" met", " not met"))
