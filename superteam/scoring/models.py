@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from superteam.core.models import RegencyScoped
+from superteam.scoring.fields import BulkJSONField
 
 HUNDRED = Decimal("100")
 
@@ -345,9 +346,9 @@ class InnovationScore(RegencyScoped):
     maximum = models.DecimalField(_("maximum"), max_digits=9, decimal_places=2, default=0)
     counted = models.BooleanField(_("counted"), default=False)
     zeroed = models.BooleanField(_("zeroed by a missing mandatory indicator"), default=False)
-    missing_mandatory = models.JSONField(_("missing mandatory indicators"), default=list)
+    missing_mandatory = BulkJSONField(_("missing mandatory indicators"), default=list)
     affair = models.CharField(_("government affair (urusan)"), max_length=20, blank=True)
-    lines = models.JSONField(_("lines"), default=list)
+    lines = BulkJSONField(_("lines"), default=list)
     computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
     is_current = models.BooleanField(_("current"), default=True)
 
@@ -407,12 +408,12 @@ class UnitScore(RegencyScoped):
     final = models.DecimalField(
         _("index with local signals"), max_digits=5, decimal_places=2, default=0
     )
-    signals = models.JSONField(_("local signals"), default=dict, blank=True)
+    signals = BulkJSONField(_("local signals"), default=dict, blank=True)
     signals_at = models.DateTimeField(_("signals read"), null=True, blank=True)
     accepted_evidence = models.PositiveIntegerField(_("accepted evidence"), default=0)
     pending_evidence = models.PositiveIntegerField(_("evidence waiting"), default=0)
-    lines = models.JSONField(_("institution lines"), default=list)
-    innovations = models.JSONField(_("innovation scores"), default=list)
+    lines = BulkJSONField(_("institution lines"), default=list)
+    innovations = BulkJSONField(_("innovation scores"), default=list)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:
@@ -505,8 +506,8 @@ class SnapshotRow(RegencyScoped):
     )
     quantity = models.DecimalField(_("quantity score"), max_digits=9, decimal_places=2)
     counted_innovations = models.PositiveIntegerField(_("innovations counted (n)"))
-    signals = models.JSONField(_("local signals"), default=dict, blank=True)
-    detail = models.JSONField(_("explanation"), default=dict)
+    signals = BulkJSONField(_("local signals"), default=dict, blank=True)
+    detail = BulkJSONField(_("explanation"), default=dict)
 
     class Meta:
         verbose_name = _("published score")

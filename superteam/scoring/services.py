@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -580,7 +581,7 @@ def recompute_regency(
     # Innovations point at the unit they count for; refresh that after tree changes.
     _refresh_scoring_units(regency)
     done = 0
-    with Progress(len(unit_ids), "Scores", stdout) as bar:
+    with Progress(len(unit_ids), "Scores", stdout or io.StringIO()) as bar:
         for start in range(0, len(unit_ids), chunk):
             ids = unit_ids[start : start + chunk]
             with transaction.atomic():
@@ -784,7 +785,7 @@ def refresh_signals(*, regency: Regency, today: datetime.date | None = None, std
     scores = list(UnitScore.objects.filter(model=model, regency=regency).select_related("unit"))
     now = timezone.now()
     values_by_unit = local_signals.read_many(units=[s.unit for s in scores], today=today)
-    with Progress(len(scores), "Local signals", stdout) as bar:
+    with Progress(len(scores), "Local signals", stdout or io.StringIO()) as bar:
         for score in scores:
             values = values_by_unit[score.unit_id]
             score.signals = values
@@ -892,7 +893,7 @@ def publish_snapshot(
             digest=_digest(rows),
         )
         objs = []
-        with Progress(len(rows), "Snapshot rows", stdout) as bar:
+        with Progress(len(rows), "Snapshot rows", stdout or io.StringIO()) as bar:
             for r in rows:
                 before = prev.get(r["unit_id"])
                 objs.append(
@@ -923,8 +924,26 @@ def publish_snapshot(
                             "basic_affairs": r["basic_affairs"],
                             "quantity_max": str(r["quantity_max"]),
                             "accepted": r["accepted_evidence"],
-                            "lines": r["lines"],
-                            "innovations": r["innovations"],
+                            # Compact, as the innovation revisions: [code, level, evidence id]
+                            # of accepted levels; [revision id, innovation id, quality,
+                            # counted, zeroed, accepted evidence] per innovation. Titles and
+                            # weights come from the innovations and the frozen model.
+                            "lines": [
+                                [line["code"], line["level"], line["evidence"]]
+                                for line in r["lines"]
+                                if line["level"]
+                            ],
+                            "innovations": [
+                                [
+                                    ref["score"],
+                                    ref["innovation"],
+                                    ref["quality"],
+                                    ref["counted"],
+                                    ref["zeroed"],
+                                    ref["accepted"],
+                                ]
+                                for ref in r["innovations"]
+                            ],
                         },
                     )
                 )

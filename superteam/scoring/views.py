@@ -203,13 +203,13 @@ def snapshots(request):
 # --- Explanations -------------------------------------------------------------------------------
 
 
-def _expand(compact: list, indicators: dict) -> list[dict]:
-    """An innovation score's stored lines ([code, level, evidence id] for accepted levels)
-    as full lines over the model version's innovation indicators, in catalogue order."""
+def _expand(compact: list, indicators: dict, side: str = Side.INNOVATION) -> list[dict]:
+    """Stored compact lines ([code, level, evidence id] for accepted levels) as full lines
+    over the model version's indicators of one side, in catalogue order."""
     accepted = {code: (level, evidence) for code, level, evidence in compact}
     lines = []
     for ind in sorted(indicators.values(), key=lambda i: (i.order, i.code)):
-        if ind.side != Side.INNOVATION:
+        if ind.side != side:
             continue
         level, evidence = accepted.get(ind.code, (0, None))
         lines.append(
@@ -376,13 +376,32 @@ def snapshot_unit(request, pk: int, unit_pk: int):
         "unit": row.unit,
         "snapshot": row.snapshot,
         "model": model,
-        "lines": _explain(detail.get("lines", []), indicators),
-        "innovations": detail.get("innovations", []),
+        "lines": _explain(
+            _expand(detail.get("lines", []), indicators, Side.INSTITUTION), indicators
+        ),
+        "innovations": _published_innovations(detail.get("innovations", [])),
         "formula": _formula(data, model),
         "signals": _signals(row.signals or {}, model),
         "tones": CATEGORY_TONE,
     }
     return render(request, "scoring/snapshot_unit.html", context)
+
+
+def _published_innovations(refs: list) -> list[dict]:
+    """A snapshot row's innovation references with their titles (one query)."""
+    titles = dict(Innovation.objects.filter(pk__in=[r[1] for r in refs]).values_list("pk", "title"))
+    return [
+        {
+            "score": score,
+            "innovation": innovation,
+            "title": titles.get(innovation, ""),
+            "quality": quality,
+            "counted": counted,
+            "zeroed": zeroed,
+            "accepted": accepted,
+        }
+        for score, innovation, quality, counted, zeroed, accepted in refs
+    ]
 
 
 @login_required
