@@ -110,12 +110,14 @@ def test_missing_translation_falls_back_visibly(client, newsroom):
     assert "Artikel ini belum tersedia dalam Bahasa Indonesia" in page
 
 
-@pytest.mark.parametrize("status", [ArticleStatus.DRAFT, ArticleStatus.REVIEW])
+@pytest.mark.parametrize("status", [ArticleStatus.DRAFT, ArticleStatus.REVIEW, "scheduled"])
 def test_unpublished_articles_are_not_public(client, newsroom, status):
     r = newsroom.regency
+    later = timezone.now() + datetime.timedelta(days=1)
     hidden = make_article(
         r,
-        status=status,
+        status=ArticleStatus.PUBLISHED if status == "scheduled" else status,
+        publish_at=later if status == "scheduled" else None,
         title_id="Rahasia redaksi",
         title_en="Newsroom secret",
         clusters=[newsroom.cluster],
@@ -143,6 +145,7 @@ def test_unpublished_articles_are_not_public(client, newsroom, status):
             assert "Rahasia redaksi" not in body and "Newsroom secret" not in body, page
             assert hidden.slug not in body, page
     assert hidden.slug not in client.get("/sitemap.xml").content.decode()
+    assert hidden.slug not in client.get("/api/news/articles").content.decode()
 
 
 def test_scheduled_article_appears_at_its_time_and_cache_never_hides_it(
