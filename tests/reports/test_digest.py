@@ -114,6 +114,7 @@ def test_the_digest_email_arrives_in_each_recipients_language(
     assert len(smtp_server.to(personas.regent.email)) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
 def test_the_scheduler_sends_the_digest_at_the_configured_time(
     personas, day_of_reports, smtp_server
 ):

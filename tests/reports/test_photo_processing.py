@@ -29,6 +29,7 @@ def _kinds(photo) -> set[str]:
     return set(PhotoFlag.objects.filter(photo=photo).values_list("kind", flat=True))
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
 def test_the_background_worker_processes_photos(
     personas, reporting, today, django_capture_on_commit_callbacks
 ):

@@ -48,6 +48,7 @@ def test_nobody_verifies_their_own_report_and_colleagues_do_not_verify(personas,
     verify_report(report=report, verifier=personas.head, decision="approved")
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
 def test_the_reporter_sees_the_outcome_and_gets_an_email(
     personas, report, client_as, smtp_server, django_capture_on_commit_callbacks
 ):
