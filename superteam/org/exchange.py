@@ -99,6 +99,9 @@ class ImportPlan:
     position_rows: dict[str, dict] = field(default_factory=dict)
     person_rows: list[tuple[Person | None, dict]] = field(default_factory=list)
     assignment_rows: list[tuple[Assignment | None, dict]] = field(default_factory=list)
+    columns: dict[str, set[str]] = field(default_factory=dict)  # the columns each sheet has
+    # (sheet, row number, created/updated/unchanged) of every row checked.
+    verdicts: list[tuple[str, int, str]] = field(default_factory=list)
     existing_units: dict[str, Unit] = field(default_factory=dict)
     existing_positions: dict[str, Position] = field(default_factory=dict)
 
@@ -153,7 +156,9 @@ def _duplicates(sheet: str, rows: list[Row], key, label: str, problems: list[Pro
 
 def plan_import(*, regency: Regency, read: ReadWorkbook) -> ImportPlan:
     """Check every row of a read workbook against the regency; nothing is written."""
-    plan = ImportPlan(regency=regency, missing_sheets=list(read.missing_sheets))
+    plan = ImportPlan(
+        regency=regency, missing_sheets=list(read.missing_sheets), columns=read.columns
+    )
     plan.problems.extend(read.problems)
     bad_rows = {(p.sheet, p.row) for p in read.problems}
     rows = {key: read.rows.get(key, []) for key in (s.key for s in SHEETS)}
@@ -161,6 +166,12 @@ def plan_import(*, regency: Regency, read: ReadWorkbook) -> ImportPlan:
     _plan_positions(plan, rows["positions"], rows["units"], bad_rows)
     people_keys = _plan_people(plan, rows["people"], bad_rows)
     _plan_assignments(plan, rows["assignments"], rows["positions"], people_keys, bad_rows)
+    # Counted last, so that a row with a problem found anywhere is not counted.
+    bad_rows = {(p.sheet, p.row) for p in plan.problems}
+    for sheet, number, verdict in plan.verdicts:
+        if (sheet, number) not in bad_rows:
+            counts = plan.counts[sheet]
+            setattr(counts, verdict, getattr(counts, verdict) + 1)
     return plan
 
 
@@ -169,6 +180,7 @@ def _plan_units(plan: ImportPlan, rows: list[Row], bad_rows: set) -> None:
     code_label, parent_label = str(UNITS.column("code").label), str(UNITS.column("parent").label)
     existing = {u.code: u for u in Unit.objects.filter(regency=regency).select_related("parent")}
     plan.existing_units = existing
+    columns = plan.columns.get("units", set())
     sheet_codes = _duplicates("units", rows, lambda r: r.values.get("code"), code_label, problems)
     seen: set[str] = set()
     parents: dict[str, str | None] = {
@@ -181,7 +193,8 @@ def _plan_units(plan: ImportPlan, rows: list[Row], bad_rows: set) -> None:
             continue
         seen.add(code)
         row_of[code] = row
-        parent = v.get("parent") or None
+        # Without a parent column, existing units stay where they are.
+        parent = (v.get("parent") or None) if "parent" in columns else parents.get(code)
         parents[code] = parent
         if parent == code:
             problems.append(
@@ -264,23 +277,23 @@ def _plan_units(plan: ImportPlan, rows: list[Row], bad_rows: set) -> None:
             continue
         unit = existing.get(code)
         if unit is None:
-            plan.counts["units"].created += 1
+            plan.verdicts.append(("units", row.number, "created"))
             plan.unit_rows[code] = row.values
             continue
-        old_parent = unit.parent.code if unit.parent else None
-        changed = (row.values.get("parent") or None) != old_parent or any(
+        changed = parents[code] != (unit.parent.code if unit.parent else None) or any(
             (
                 _hours_key(getattr(unit, attr)) != _hours_key(row.values[key])
                 if key == "service_hours"
                 else getattr(unit, attr) != row.values[key]
             )
             for key, attr in UNIT_FIELDS.items()
+            if key in columns
         )
         if changed:
-            plan.counts["units"].updated += 1
+            plan.verdicts.append(("units", row.number, "updated"))
             plan.unit_rows[code] = row.values
         else:
-            plan.counts["units"].unchanged += 1
+            plan.verdicts.append(("units", row.number, "unchanged"))
 
 
 def _plan_positions(plan: ImportPlan, rows: list[Row], unit_rows: list[Row], bad_rows) -> None:
@@ -315,15 +328,17 @@ def _plan_positions(plan: ImportPlan, rows: list[Row], unit_rows: list[Row], bad
             continue
         position = existing.get(code)
         if position is None:
-            plan.counts["positions"].created += 1
+            plan.verdicts.append(("positions", row.number, "created"))
             plan.position_rows[code] = v
         elif position.unit.code != v["unit"] or any(
-            getattr(position, attr) != v[key] for key, attr in POSITION_FIELDS.items()
+            getattr(position, attr) != v[key]
+            for key, attr in POSITION_FIELDS.items()
+            if key in plan.columns.get("positions", set())
         ):
-            plan.counts["positions"].updated += 1
+            plan.verdicts.append(("positions", row.number, "updated"))
             plan.position_rows[code] = v
         else:
-            plan.counts["positions"].unchanged += 1
+            plan.verdicts.append(("positions", row.number, "unchanged"))
 
 
 def _plan_people(plan: ImportPlan, rows: list[Row], bad_rows) -> dict[str, Any]:
@@ -335,9 +350,16 @@ def _plan_people(plan: ImportPlan, rows: list[Row], bad_rows) -> dict[str, Any]:
     ours = list(Person.objects.filter(regency=regency))
     by_nip = {p.nip: p for p in ours if p.nip}
     by_username = {p.username: p for p in ours}
+    columns = plan.columns.get("people", set())
+    has_nip, has_username = "nip" in columns, "username" in columns
 
     def username_of(row: Row) -> str:
-        return row.values.get("username") or row.values.get("nip") or ""
+        """The username cell; empty means the NIP, and a sheet without the column keeps
+        the usernames people already have."""
+        nip = row.values.get("nip") or ""
+        if has_username:
+            return row.values.get("username") or nip
+        return by_nip[nip].username if nip in by_nip else nip
 
     nips = [r.values["nip"] for r in rows if r.values.get("nip")]
     usernames = [u for u in map(username_of, rows) if u]
@@ -396,8 +418,8 @@ def _plan_people(plan: ImportPlan, rows: list[Row], bad_rows) -> dict[str, Any]:
             continue
         person = by_nip.get(nip) if nip else None
         holder = by_username.get(username)
-        if person is None and holder is not None and holder.nip in (None, "", nip):
-            person = holder  # matched by username (no NIP yet, or the same NIP)
+        if person is None and holder is not None and (not has_nip or holder.nip in (None, "", nip)):
+            person = holder  # matched by username (no NIP yet, the same NIP, or no NIP column)
         if username in foreign_usernames or (holder is not None and holder != person):
             problems.append(
                 Problem(
@@ -417,17 +439,21 @@ def _plan_people(plan: ImportPlan, rows: list[Row], bad_rows) -> dict[str, Any]:
             continue
         values = dict(v, nip=nip or None, username=username, _row=row.number)
         if person is None:
-            plan.counts["people"].created += 1
+            plan.verdicts.append(("people", row.number, "created"))
             plan.person_rows.append((None, values))
         elif (
             person.username != username
-            or (person.nip or None) != values["nip"]
-            or any(getattr(person, attr) != v[key] for key, attr in PERSON_FIELDS.items())
+            or (has_nip and (person.nip or None) != values["nip"])
+            or any(
+                getattr(person, attr) != v[key]
+                for key, attr in PERSON_FIELDS.items()
+                if key in columns
+            )
         ):
-            plan.counts["people"].updated += 1
+            plan.verdicts.append(("people", row.number, "updated"))
             plan.person_rows.append((person, values))
         else:
-            plan.counts["people"].unchanged += 1
+            plan.verdicts.append(("people", row.number, "unchanged"))
     # People of the regency not in the sheet can still be named by the assignments.
     for p in ours:
         if p.nip:
@@ -440,6 +466,7 @@ def _plan_assignments(
     plan: ImportPlan, rows: list[Row], position_rows: list[Row], people: dict, bad_rows
 ) -> None:
     problems = plan.problems
+    columns = plan.columns.get("assignments", set())
     person_label = str(ASSIGNMENTS.column("person").label)
     position_label = str(ASSIGNMENTS.column("position").label)
     levels = {code: p.level for code, p in plan.existing_positions.items()}
@@ -520,23 +547,28 @@ def _plan_assignments(
         assignment = existing.get((target.pk, code, start)) if isinstance(target, Person) else None
         if assignment is not None:
             in_sheet.add(assignment.pk)
+        # A column the sheet does not have leaves an existing assignment's value as it is.
+        kind = v["kind"] if assignment is None or "kind" in columns else assignment.kind
+        if assignment is not None and "end" not in columns:
+            end = assignment.end
+        decree = v.get("decree") or ""
+        if assignment is not None and "decree" not in columns:
+            decree = assignment.decree
         unchanged = assignment is not None and (
-            assignment.kind == v["kind"]
-            and assignment.end == end
-            and assignment.decree == (v.get("decree") or "")
+            assignment.kind == kind and assignment.end == end and assignment.decree == decree
         )
-        if v["kind"] == "definitive" and levels[code] in SINGLE_HOLDER_LEVELS:
+        if kind == "definitive" and levels[code] in SINGLE_HOLDER_LEVELS:
             intervals[code].append((start, end, row if not unchanged else None, key[0]))
         if ("assignments", row.number) in bad_rows:
             continue
-        values = dict(v, decree=v.get("decree") or "", target=target, code=code)
+        values = dict(v, kind=kind, end=end, decree=decree, target=target, code=code)
         if assignment is None:
-            plan.counts["assignments"].created += 1
+            plan.verdicts.append(("assignments", row.number, "created"))
             plan.assignment_rows.append((None, values))
         elif unchanged:
-            plan.counts["assignments"].unchanged += 1
+            plan.verdicts.append(("assignments", row.number, "unchanged"))
         else:
-            plan.counts["assignments"].updated += 1
+            plan.verdicts.append(("assignments", row.number, "updated"))
             plan.assignment_rows.append((assignment, values))
     for (person_id, code, _start), a in existing.items():
         if (

@@ -257,11 +257,14 @@ def _apply_units(plan) -> dict[str, Unit]:
             objs.append(unit)
         Unit.objects.bulk_create(objs, batch_size=500)
         units.update({u.code: u for u in objs})
+    columns = plan.columns.get("units", set())
     for unit in changed:
         v = plan.unit_rows[unit.code]
         for key, attr in UNIT_ATTRS:
-            setattr(unit, attr, v[key])
-        unit.parent_id = units[v["parent"]].pk if v["parent"] else None
+            if key in columns:  # a column the sheet lacks changes nothing
+                setattr(unit, attr, v[key])
+        if "parent" in columns:
+            unit.parent_id = units[v["parent"]].pk if v["parent"] else None
     Unit.objects.bulk_update(
         changed, ["parent", *[attr for _key, attr in UNIT_ATTRS]], batch_size=500
     )
@@ -308,11 +311,13 @@ POSITION_ATTRS = [
 
 def _apply_positions(plan, units: dict[str, Unit]) -> dict[str, Position]:
     positions = dict(plan.existing_positions)
+    columns = plan.columns.get("positions", set())
     created, changed = [], []
     for code, v in plan.position_rows.items():
         position = positions.get(code) or Position(regency=plan.regency, code=code)
         for key, attr in POSITION_ATTRS:
-            setattr(position, attr, v[key])
+            if position.pk is None or key in columns:
+                setattr(position, attr, v[key])
         position.unit_id = units[v["unit"]].pk
         (changed if position.pk else created).append(position)
     Position.objects.bulk_create(created, batch_size=500)
@@ -336,6 +341,7 @@ PERSON_ATTRS = [
 
 def _apply_people(plan) -> dict[int, Person]:
     """Create and update people; returns the people created, by their row number."""
+    columns = plan.columns.get("people", set()) | {"username"}  # resolved by the plan
     created, changed, by_row = [], [], {}
     for person, v in plan.person_rows:
         if person is None:
@@ -346,7 +352,8 @@ def _apply_people(plan) -> dict[int, Person]:
         else:
             changed.append(person)
         for key, attr in PERSON_ATTRS:
-            setattr(person, attr, v[key])
+            if person.pk is None or key in columns:
+                setattr(person, attr, v[key])
     Person.objects.bulk_create(created, batch_size=500)
     Person.objects.bulk_update(changed, [attr for _key, attr in PERSON_ATTRS], batch_size=500)
     return by_row

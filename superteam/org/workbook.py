@@ -726,6 +726,8 @@ class ReadWorkbook:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     missing_sheets: list[str] = field(default_factory=list)
+    # The columns each sheet has: an absent column changes nothing in existing rows.
+    columns: dict[str, set[str]] = field(default_factory=dict)
 
 
 def check_upload(upload) -> bytes:
@@ -794,13 +796,15 @@ def read_workbook(data: bytes) -> ReadWorkbook:
                 result.missing_sheets.append(sheet.key)
                 result.rows[sheet.key] = []
                 continue
-            result.rows[sheet.key] = _read_sheet(sheet, ws, result.problems)
+            result.rows[sheet.key], result.columns[sheet.key] = _read_sheet(
+                sheet, ws, result.problems
+            )
     finally:
         book.close()
     return result
 
 
-def _read_sheet(sheet: Sheet, ws, problems: list[Problem]) -> list[Row]:
+def _read_sheet(sheet: Sheet, ws, problems: list[Problem]) -> tuple[list[Row], set[str]]:
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
     positions: dict[int, Column] = {}
@@ -830,8 +834,9 @@ def _read_sheet(sheet: Sheet, ws, problems: list[Problem]) -> list[Row]:
                 % {"column": column.label},
             )
         )
+    present = {c.key for c in positions.values()}
     if missing:
-        return []
+        return [], present
     read: list[Row] = []
     for number, cells in enumerate(rows, start=2):
         if not any(c is not None and _text(c) != "" for c in cells):
@@ -860,14 +865,14 @@ def _read_sheet(sheet: Sheet, ws, problems: list[Problem]) -> list[Row]:
             if column.key not in values:
                 values[column.key] = _read_cell(sheet, column, None)
         read.append(Row(number, values))
-    return read
+    return read, present
 
 
 def _read_cell(sheet: Sheet, column: Column, raw: Any) -> Any:
+    if column.required and _text(raw) == "":
+        raise CellError(_("This column must be filled in."))
     reader = READERS.get((sheet.key, column.key), _read_required_text)
     value = reader(raw)
-    if column.required and (value is None or value == ""):
-        raise CellError(_("This column must be filled in."))
     if column.max_length and isinstance(value, str) and len(value) > column.max_length:
         raise CellError(
             _("Too long: at most %(n)s characters.") % {"n": column.max_length},

@@ -519,6 +519,12 @@ def test_bad_rows_are_shown_and_nothing_waits_for_confirmation(
     assert "Tidak ada yang diimpor: 1 baris perlu diperbaiki." in page
     assert f'<td class="num">{number}</td>' in page
     assert "Kode induk NOPE tidak dikenal" in page
+    # The bad row is not counted among the rows the workbook would add.
+    assert response.context["plan"].summary()["units"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 10,
+    }
     assert response.context["token"] == "" and "Impor sekarang" not in page
     assert not list(private_storage.rglob("*.xlsx"))
     assert not Unit.objects.filter(code="X1").exists()
@@ -648,3 +654,38 @@ def test_export_is_a_download_of_the_whole_organisation(personas, client_as):
         "username", flat=True
     )
     assert not {r[1] for r in people} & set(other_regency)
+
+
+def test_columns_left_out_of_a_sheet_change_nothing(personas):
+    """A sheet with only some columns updates those and leaves the rest as they are."""
+    p = personas
+    p.dinkes.address, p.dinkes.service_hours, p.dinkes.is_frontline = "Jl. Ahmad Yani", "24h", True
+    p.dinkes.save()
+    p.kasi.nip, p.kasi.language = "197501012000121001", "en"
+    p.kasi.save()
+    book = Workbook()
+    units = book.active
+    units.title = "Unit"
+    units.append(["Kode", "Jenis", "Nama"])
+    units.append(["DINKES", "dinas", "Dinas Kesehatan Kabupaten"])
+    people = book.create_sheet("Pegawai")
+    people.append(["NIP", "Nama lengkap"])
+    people.append(["197501012000121001", "dr. Kasi Baru"])
+    out = io.BytesIO()
+    book.save(out)
+
+    plan = import_organisation(regency=p.regency, data=out.getvalue(), actor=None)
+
+    assert plan.summary()["units"]["updated"] == 1 and plan.summary()["people"]["updated"] == 1
+    assert plan.missing_sheets == ["positions", "assignments"]
+    dinkes = Unit.objects.get(pk=p.dinkes.pk)
+    assert dinkes.name == "Dinas Kesehatan Kabupaten"
+    assert (dinkes.address, dinkes.service_hours, dinkes.is_frontline) == (
+        "Jl. Ahmad Yani",
+        "24h",
+        True,
+    )
+    assert dinkes.parent == p.root
+    kasi = Person.objects.get(pk=p.kasi.pk)
+    assert kasi.full_name == "dr. Kasi Baru"
+    assert (kasi.username, kasi.language, kasi.email) == (p.kasi.username, "en", p.kasi.email)
