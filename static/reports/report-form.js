@@ -64,6 +64,12 @@
         el.value = saved[0][1];
       }
     });
+    form.querySelectorAll("details").forEach(function (d) {
+      var used = Array.prototype.some.call(d.querySelectorAll("input, select"), function (el) {
+        return el.type === "checkbox" ? el.checked : el.type !== "hidden" && el.value !== "";
+      });
+      if (used) d.open = true;
+    });
     if (draftNote) draftNote.textContent = text.draftRestored;
   }
 

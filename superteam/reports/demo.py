@@ -1,4 +1,4 @@
-"""Demo data: three weeks of daily reports with drawn photos, plus the week after the
+"""Demo data: four weeks of daily reports with drawn photos, plus the days after the
 January 2026 rakor, when the health cluster's "jemput bola" outreach (puskesmas staff
 visiting elderly residents at home) was reported the day after it was decided.
 
@@ -51,7 +51,7 @@ from superteam.reports.services import (
 )
 
 SEED = 4404
-RECENT_DAYS = 21  # three weeks up to today
+RECENT_DAYS = 28  # four weeks up to today (the compliance page's default period)
 VERIFIED_SAMPLE = 200
 KEY_PREFIX = "demo-"
 REPORTING_KINDS = [
@@ -66,7 +66,7 @@ REPORTING_KINDS = [
 # the demo quick; admins enrol more units in the admin).
 PUSTU_OF = ["PKM-GENTENGKULON", "PKM-KABAT"]
 ENROLLED_SINCE = datetime.date(2025, 12, 1)
-JANUARY_WEEK = (datetime.date(2026, 1, 5), datetime.date(2026, 1, 9))
+JANUARY_WEEK = (datetime.date(2026, 1, 5), datetime.date(2026, 1, 7))
 JEMPUT_BOLA_DAY = datetime.date(2026, 1, 5)  # the day after the health session of 4 January
 JEMPUT_BOLA_DECISION = "jemput-bola-lansia"
 JEMPUT_BOLA_INNOVATION = "Jemput Bola Kesehatan Lansia"

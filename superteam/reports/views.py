@@ -123,6 +123,7 @@ def submit(request):
             **choices,
             "chosen_innovations": request.POST.getlist("innovations"),
             "chosen_decisions": request.POST.getlist("decisions"),
+            "chosen_indicators": request.POST.getlist("indicators"),
             "indicator_rows": [
                 {
                     "indicator": ind,
