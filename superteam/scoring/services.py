@@ -818,21 +818,6 @@ def week_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def _ranks(rows: list[dict]) -> None:
-    """Competition ranking (1, 2, 2, 4) within each family by the final index."""
-    by_family: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        by_family[r["family"]].append(r)
-    for members in by_family.values():
-        members.sort(key=lambda r: (-r["final"], -r["score"], r["unit_name"], r["unit_id"]))
-        last, rank = None, 0
-        for i, r in enumerate(members, start=1):
-            key = (r["final"], r["score"])
-            if key != last:
-                rank, last = i, key
-            r["rank"] = rank
-
-
 def _digest(rows: list[dict]) -> str:
     doc = [
         [r["unit_id"], r["family"], r["rank"], str(r["score"]), str(r["final"]), r["category"]]
@@ -850,7 +835,11 @@ def publish_snapshot(
     stdout=None,
 ) -> Snapshot:
     """Publish the live scores of every competing unit as they are now, with each unit's
-    rank and movement since the previous week. A weekly snapshot is published once a week."""
+    rank and movement since the previous week. A weekly snapshot is published once a week.
+
+    The rows are copied inside the database (one INSERT … SELECT with a window function
+    for the ranks), so publishing costs about as much as reading the rollups once, never a
+    pass over the evidence, and the explanations never travel through Python."""
     now = now or timezone.now()
     week = week_of(timezone.localtime(now).date())
     model = current_model(regency=regency)
@@ -859,28 +848,13 @@ def publish_snapshot(
         if existing is not None:
             return existing
     ensure_unit_scores(regency=regency, model=model)
+    out = stdout or io.StringIO()
     with transaction.atomic():
         previous = (
             Snapshot.objects.filter(regency=regency, week__lt=week)
             .order_by("-published_at", "-pk")
             .first()
         )
-        prev = {}
-        if previous is not None:
-            prev = {
-                unit_id: (rank, score)
-                for unit_id, rank, score in SnapshotRow.objects.filter(
-                    snapshot=previous
-                ).values_list("unit_id", "rank", "score")
-            }
-        rows = list(
-            UnitScore.objects.filter(model=model, regency=regency, unit__is_active=True).values(
-                "unit_id", "unit__name", "signals", *UNIT_SCORE_FIELDS
-            )
-        )
-        for r in rows:
-            r["unit_name"] = r.pop("unit__name")
-        _ranks(rows)
         snapshot = Snapshot.objects.create(
             regency=regency,
             model=model,
@@ -889,69 +863,19 @@ def publish_snapshot(
             published_at=now,
             published_by=actor,
             previous=previous,
-            row_count=len(rows),
-            digest=_digest(rows),
         )
-        objs = []
-        with Progress(len(rows), "Snapshot rows", stdout or io.StringIO()) as bar:
-            for r in rows:
-                before = prev.get(r["unit_id"])
-                objs.append(
-                    SnapshotRow(
-                        regency_id=regency.pk,
-                        snapshot=snapshot,
-                        unit_id=r["unit_id"],
-                        family=r["family"],
-                        rank=r["rank"],
-                        previous_rank=before[0] if before else None,
-                        score=r["score"],
-                        previous_score=before[1] if before else None,
-                        final=r["final"],
-                        category=r["category"],
-                        institution=r["institution"],
-                        innovation_quality=r["innovation_quality"],
-                        quantity=r["quantity"],
-                        counted_innovations=r["counted_innovations"],
-                        signals=r["signals"],
-                        detail={
-                            "model": model.pk,
-                            "version": model.version,
-                            "institution_max": str(r["institution_max"]),
-                            "quality_sum": str(r["quality_sum"]),
-                            "quality_max": str(r["quality_max"]),
-                            "divisor": r["divisor"],
-                            "quantity_count": r["quantity_count"],
-                            "basic_affairs": r["basic_affairs"],
-                            "quantity_max": str(r["quantity_max"]),
-                            "accepted": r["accepted_evidence"],
-                            # Compact, as the innovation revisions: [code, level, evidence id]
-                            # of accepted levels; [revision id, innovation id, quality,
-                            # counted, zeroed, accepted evidence] per innovation. Titles and
-                            # weights come from the innovations and the frozen model.
-                            "lines": [
-                                [line["code"], line["level"], line["evidence"]]
-                                for line in r["lines"]
-                                if line["level"]
-                            ],
-                            "innovations": [
-                                [
-                                    ref["score"],
-                                    ref["innovation"],
-                                    ref["quality"],
-                                    ref["counted"],
-                                    ref["zeroed"],
-                                    ref["accepted"],
-                                ]
-                                for ref in r["innovations"]
-                            ],
-                        },
-                    )
-                )
-                if len(objs) >= 1000:
-                    SnapshotRow.objects.bulk_create(objs)
-                    objs = []
-                bar.advance()
-            SnapshotRow.objects.bulk_create(objs)
+        out.write(f"Publishing the scores of {regency} for the week of {week}…\n")
+        _copy_rows(snapshot=snapshot, model=model, previous=previous)
+        rows = [
+            {"unit_id": u, "family": f, "rank": r, "score": sc, "final": fi, "category": c}
+            for u, f, r, sc, fi, c in SnapshotRow.objects.filter(snapshot=snapshot).values_list(
+                "unit_id", "family", "rank", "score", "final", "category"
+            )
+        ]
+        snapshot.row_count = len(rows)
+        snapshot.digest = _digest(rows)
+        snapshot.save(update_fields=["row_count", "digest"])
+        out.write(f"Published {len(rows)} units.\n")
         record(
             regency=regency,
             kind="scoring.snapshot_published",
@@ -967,6 +891,79 @@ def publish_snapshot(
             },
         )
     return snapshot
+
+
+_DETAIL_KEYS = [
+    "institution_max",
+    "quality_sum",
+    "quality_max",
+    "divisor",
+    "quantity_count",
+    "basic_affairs",
+    "quantity_max",
+]
+
+
+def _copy_rows(*, snapshot: Snapshot, model: ScoringModel, previous: Snapshot | None) -> None:
+    """INSERT … SELECT of the live rollups into the snapshot: rank within the family by the
+    ranking index (competition ranking: ties share a rank), previous rank and index from
+    the previous snapshot, and the explanation (formula numbers, institution lines,
+    references to the innovations' score revisions) as JSON built by the database."""
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    row_table = q(SnapshotRow._meta.db_table)
+    score_table = q(UnitScore._meta.db_table)
+    unit_table = q(Unit._meta.db_table)
+    cast = "::integer" if connection.vendor == "postgresql" else ""
+    pairs = [f"'model', %s{cast}", f"'version', %s{cast}"]
+    pairs += [f"'{key}', us.{q(key)}" for key in _DETAIL_KEYS]
+    pairs.append(f"'accepted', us.{q('accepted_evidence')}")
+    if connection.vendor == "postgresql":
+        pairs += ["'lines', us.lines", "'innovations', us.innovations"]
+        detail = f"jsonb_build_object({', '.join(pairs)})"
+    else:
+        pairs += ["'lines', json(us.lines)", "'innovations', json(us.innovations)"]
+        detail = f"json_object({', '.join(pairs)})"
+    columns = [
+        "regency_id",
+        "snapshot_id",
+        "unit_id",
+        "family",
+        "rank",
+        "previous_rank",
+        "score",
+        "previous_score",
+        "final",
+        "category",
+        "institution",
+        "innovation_quality",
+        "quantity",
+        "counted_innovations",
+        "signals",
+        "detail",
+    ]
+    sql = (
+        f"INSERT INTO {row_table} ({', '.join(q(c) for c in columns)}) "  # noqa: S608 - names from our models
+        f"SELECT us.regency_id, %s, us.unit_id, us.family, "
+        f"RANK() OVER (PARTITION BY us.family ORDER BY us.final DESC, us.score DESC), "
+        f"prev.{q('rank')}, us.score, prev.score, us.final, us.category, us.institution, "
+        f"us.innovation_quality, us.quantity, us.counted_innovations, us.signals, {detail} "
+        f"FROM {score_table} us "
+        f"JOIN {unit_table} u ON u.id = us.unit_id "
+        f"LEFT JOIN {row_table} prev ON prev.snapshot_id = %s AND prev.unit_id = us.unit_id "
+        f"WHERE us.model_id = %s AND us.regency_id = %s AND u.is_active"
+    )
+    params = [
+        snapshot.pk,
+        model.pk,
+        model.version,
+        previous.pk if previous is not None else -1,
+        model.pk,
+        snapshot.regency_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def latest_snapshot(*, regency: Regency) -> Snapshot | None:

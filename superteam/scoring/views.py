@@ -376,32 +376,13 @@ def snapshot_unit(request, pk: int, unit_pk: int):
         "unit": row.unit,
         "snapshot": row.snapshot,
         "model": model,
-        "lines": _explain(
-            _expand(detail.get("lines", []), indicators, Side.INSTITUTION), indicators
-        ),
-        "innovations": _published_innovations(detail.get("innovations", [])),
+        "lines": _explain(detail.get("lines", []), indicators),
+        "innovations": detail.get("innovations", []),
         "formula": _formula(data, model),
         "signals": _signals(row.signals or {}, model),
         "tones": CATEGORY_TONE,
     }
     return render(request, "scoring/snapshot_unit.html", context)
-
-
-def _published_innovations(refs: list) -> list[dict]:
-    """A snapshot row's innovation references with their titles (one query)."""
-    titles = dict(Innovation.objects.filter(pk__in=[r[1] for r in refs]).values_list("pk", "title"))
-    return [
-        {
-            "score": score,
-            "innovation": innovation,
-            "title": titles.get(innovation, ""),
-            "quality": quality,
-            "counted": counted,
-            "zeroed": zeroed,
-            "accepted": accepted,
-        }
-        for score, innovation, quality, counted, zeroed, accepted in refs
-    ]
 
 
 @login_required

@@ -25,3 +25,12 @@ def immediate_tasks(settings):
             "QUEUES": ["default", "photos", "mail"],
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The default regency of anonymous pages is cached (core/tenancy.py); every test
+    builds its own regency, so the cache starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()

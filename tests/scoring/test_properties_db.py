@@ -59,7 +59,7 @@ def test_a_published_snapshot_never_changes(personas, before, after, switch_mode
         snapshot = services.publish_snapshot(regency=p.regency, actor=p.admin)
         frozen = rows_of(snapshot)
         revisions = {
-            ref[0]: InnovationScore.objects.get(pk=ref[0]).lines
+            ref["score"]: InnovationScore.objects.get(pk=ref["score"]).lines
             for row in frozen
             for ref in row[5]["innovations"]
         }

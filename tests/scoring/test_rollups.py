@@ -70,4 +70,4 @@ def test_publish_snapshot_ranks_and_keeps_history(personas):
         (r.unit_id, r.score, r.rank, r.detail) for r in SnapshotRow.objects.filter(snapshot=snap)
     ] == frozen
     refs = rows[p.puskesmas.pk].detail["innovations"]
-    assert InnovationScore.objects.get(pk=refs[0][0]).quality == D("9.00")
+    assert InnovationScore.objects.get(pk=refs[0]["score"]).quality == D("9.00")
