@@ -13,6 +13,7 @@ ACCOUNTS = [
     ("kasi", _("Head of section (kasi)")),
     ("staf", _("Staff")),
     ("verifikator", _("Verifier")),
+    ("redaksi", _("News editor")),
 ]
 
 

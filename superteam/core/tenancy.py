@@ -2,27 +2,41 @@
 
 from django.core.cache import cache
 
+REGENCY_TTL = 60  # seconds an edited regency (name, emblem) may take to show everywhere
+
+
+def _regency(regency_id: int):
+    from superteam.org.models import Regency
+
+    key = f"superteam:regency:{regency_id}"
+    regency = cache.get(key)
+    if regency is None:
+        regency = Regency.objects.filter(pk=regency_id).first()
+        if regency is not None:
+            cache.set(key, regency, REGENCY_TTL)
+    return regency
+
 
 def current_regency(request):
     """The signed-in person's regency; otherwise the installation's first regency.
 
     A national installation serves each regency on its own host name later; a single
-    regency installation (the common case) has exactly one.
+    regency installation (the common case) has exactly one. Cached briefly: every page
+    shows the regency, and public pages must not pay a query for it.
     """
     from superteam.org.models import Regency
 
+    cached = getattr(request, "_regency", None)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.regency_id:
-        cached = getattr(request, "_regency", None)
         if cached is None or cached.pk != user.regency_id:
-            request._regency = Regency.objects.filter(pk=user.regency_id).first()
+            request._regency = _regency(user.regency_id)
         return request._regency
-    if getattr(request, "_regency", None) is None:
+    if cached is None:
         regency_id = cache.get("superteam:default-regency")
-        regency = Regency.objects.filter(pk=regency_id).first() if regency_id else None
-        if regency is None:
-            regency = Regency.objects.order_by("pk").first()
-            if regency is not None:
-                cache.set("superteam:default-regency", regency.pk, 300)
-        request._regency = regency
+        if regency_id is None:
+            regency_id = Regency.objects.order_by("pk").values_list("pk", flat=True).first()
+            if regency_id is not None:
+                cache.set("superteam:default-regency", regency_id, REGENCY_TTL)
+        request._regency = _regency(regency_id) if regency_id is not None else None
     return request._regency
