@@ -25,6 +25,7 @@ def test_the_ledger_page_is_constant_in_queries_and_pages_by_entry_number(person
     client.force_login(personas.verifier)
     fill(personas.regency, 3)
     url = reverse("ledger:index")
+    client.get(url)  # once before: one-off work of a first request is not the page's cost
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     fill(personas.regency, 120)
