@@ -10,6 +10,7 @@ from superteam.reports.compliance import sync_reporting_clusters
 from superteam.reports.models import (
     DigestDelivery,
     Holiday,
+    IndicatorReading,
     Photo,
     PhotoFlag,
     Report,
@@ -69,6 +70,12 @@ class PhotoFlagAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "report_date"]
     raw_id_fields = ["photo", "report", "matched_photo"]
     show_full_result_count = False
+
+
+@admin.register(IndicatorReading)
+class IndicatorReadingAdmin(ReadOnlyAdmin):
+    list_display = ["report", "indicator", "value", "realisation"]
+    raw_id_fields = ["report", "indicator", "realisation"]
 
 
 @admin.register(Verification)
