@@ -42,10 +42,8 @@ def test_reports_cannot_be_edited_in_the_admin_and_national_holidays_only_by_sup
     report = submit(personas, today).report
     client = client_as(personas.admin)
     change = client.get(reverse("admin:reports_report_change", args=[report.pk]))
-    assert (
-        change.status_code == 200
-        and b'type="submit"' not in change.content.split(b"</h1>")[-1][:0] + b""
-    )
+    assert change.status_code == 200
+    assert b'name="_save"' not in change.content  # shown read-only
     national = Holiday.objects.filter(regency=None).first()
     response = client.post(
         reverse("admin:reports_holiday_change", args=[national.pk]),
