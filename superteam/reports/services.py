@@ -652,7 +652,7 @@ def find_reuse(*, photo: Photo) -> list[tuple[Photo, Photo, bool, int]]:
         distance = photo_checks.hamming(photo.phash, other.phash)
         similar = (
             distance <= limit
-            and photo_checks.hamming(photo.dhash, other.dhash) <= limit + 4
+            and photo_checks.hamming(photo.dhash, other.dhash) <= limit
             and not photo_checks.is_degenerate(other.phash)
         )
         if not (identical or similar):
