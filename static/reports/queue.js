@@ -72,7 +72,18 @@
   function flush() {
     if (flushing) return flushing;
     var outcome = { sent: [], failed: [], waiting: 0 };
-    flushing = all().then(function (entries) {
+    // The page and the service worker may both flush when the signal returns: a lock
+    // shared by every context of this site makes the second wait and find the queue
+    // already sent, so a report never travels twice over a village connection.
+    var locks = root.navigator && root.navigator.locks;
+    var exclusive = locks
+      ? function (work) { return locks.request("superteam-reports-queue", work); }
+      : function (work) { return work(); };
+    flushing = exclusive(function () { return all().then(sendAll); })
+      .then(function () { return outcome; }, function () { return outcome; });
+    return flushing.then(function (result) { flushing = null; return result; });
+
+    function sendAll(entries) {
       var pending = entries.filter(function (e) { return !e.error; });
       outcome.waiting = pending.length;
       return pending.reduce(function (chain, entry) {
@@ -92,8 +103,7 @@
           }, function () { return false; });
         });
       }, Promise.resolve(true));
-    }).then(function () { return outcome; }, function () { return outcome; });
-    return flushing.then(function (result) { flushing = null; return result; });
+    }
   }
 
   root.ReportQueue = { all: all, put: put, remove: remove, send: send, flush: flush };

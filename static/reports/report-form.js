@@ -220,6 +220,17 @@
 
   restoreDraft();
   window.addEventListener("online", flush);
+  // Phones do not always tell the page that the signal came back (and a send may fail
+  // just after it did): while reports wait, try again every ten seconds.
+  window.setInterval(function () {
+    if (!navigator.onLine || document.hidden) return;
+    ReportQueue.all().then(function (entries) {
+      if (entries.some(function (e) { return !e.error; })) flush();
+    });
+  }, 10000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && navigator.onLine) flush();
+  });
   if ("serviceWorker" in navigator && text.sw) {
     navigator.serviceWorker.register(text.sw, { scope: text.swScope }).catch(function () { /* still works online */ });
     navigator.serviceWorker.addEventListener("message", function (event) {

@@ -5,7 +5,7 @@
 var params = new URL(self.location.href).searchParams;
 var STATIC = params.get("static") || "/static/";
 var FORM = params.get("form") || "/reports/new/";
-var CACHE = "superteam-reports-v1";
+var CACHE = "superteam-reports-v2";
 var ASSETS = [
   STATIC + "css/superteam.css",
   STATIC + "reports/reports.css",

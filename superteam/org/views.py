@@ -4,6 +4,7 @@ Every page runs a fixed number of queries whatever the size of the regency: the 
 read level by level by materialised path, never node by node.
 """
 
+import datetime
 import uuid
 
 from django.contrib import messages
@@ -46,6 +47,7 @@ SEARCH_LIMIT = 50
 CHILDREN_PAGE = 100  # tree nodes per page: no page renders a list as long as the regency
 POSITIONS_PAGE = 50
 PROBLEMS_SHOWN = 1000
+PENDING_LIFETIME = datetime.timedelta(days=1)
 WEEKDAY_LABELS = [
     ("mon", gettext_lazy("Monday")),
     ("tue", gettext_lazy("Tuesday")),
@@ -360,6 +362,20 @@ def _discard_pending(request) -> None:
         storages["private"].delete(pending["name"])
 
 
+def _sweep_abandoned(regency) -> None:
+    """Uploads checked but never confirmed nor cancelled are deleted after a day."""
+    storage, folder = storages["private"], f"org-imports/{regency.pk}"
+    try:
+        _dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - PENDING_LIFETIME
+    for name in files:
+        path = f"{folder}/{name}"
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
+
+
 @login_required
 def workbook_page(request):
     """Import and export: download the template or an export, upload a workbook to check."""
@@ -394,6 +410,7 @@ def workbook_page(request):
 def _preview(request, regency, plan, content: bytes, filename: str, status: int = 200):
     """What the import would do (counts per sheet), or every bad row; kept until confirmed."""
     _discard_pending(request)
+    _sweep_abandoned(regency)
     token = ""
     if plan.ok and plan.changes:
         token = uuid.uuid4().hex

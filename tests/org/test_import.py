@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
+import time
 import zipfile
 
 import pytest
@@ -689,3 +691,17 @@ def test_columns_left_out_of_a_sheet_change_nothing(personas):
     kasi = Person.objects.get(pk=p.kasi.pk)
     assert kasi.full_name == "dr. Kasi Baru"
     assert (kasi.username, kasi.language, kasi.email) == (p.kasi.username, "en", p.kasi.email)
+
+
+def test_an_upload_never_confirmed_is_deleted_after_a_day(personas, client_as, private_storage):
+    rows = exported(personas.regency)
+    _append(rows, "units", code="X1", parent="PEMKAB", kind="dinas", name="X")
+    client = client_as(personas.admin)
+    client.post(reverse("org:import"), {"workbook": upload(build(rows))})
+    (abandoned,) = private_storage.rglob("*.xlsx")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+    client_as(personas.admin)  # another session: the first one's upload is left behind
+    client.post(reverse("org:import"), {"workbook": upload(build(rows))})
+    remaining = list(private_storage.rglob("*.xlsx"))
+    assert abandoned not in remaining and len(remaining) == 1

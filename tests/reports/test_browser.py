@@ -73,7 +73,10 @@ def test_report_with_a_photo_from_a_phone_online_and_offline(
 
     # Back online: the queued report is sent by itself, once.
     phone_context.set_offline(False)
-    assert _wait_for(lambda: Report.objects.count() == 2), "the queued report never arrived"
+    # (the "online" event, or the page's retry every ten seconds if the event is missed)
+    assert _wait_for(lambda: Report.objects.count() == 2, timeout=45), (
+        "the queued report never arrived"
+    )
     page.wait_for_selector("#report-queue", state="hidden")
     queued = Report.objects.get(title="Posyandu lansia sore")
     assert queued.channel == Channel.OFFLINE
