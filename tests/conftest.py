@@ -16,6 +16,16 @@ from superteam.org.models import PositionLevel, UnitKind
 from tests import factories as f
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: ids are reused after a rollback on SQLite (a
+    cached row of an earlier test would look like this test's) and not on PostgreSQL."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 ROLES = ["anonymous", "outsider", "staff", "kasi", "kabid", "head", "verifier", "admin", "regent"]
 
 

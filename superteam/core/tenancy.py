@@ -3,6 +3,7 @@
 from django.core.cache import cache
 
 REGENCY_TTL = 60  # seconds an edited regency (name, emblem) may take to show everywhere
+DEFAULT_KEY = "superteam:default-regency"
 
 
 def _regency(regency_id: int):
@@ -33,10 +34,12 @@ def current_regency(request):
             request._regency = _regency(user.regency_id)
         return request._regency
     if cached is None:
-        regency_id = cache.get("superteam:default-regency")
-        if regency_id is None:
+        regency_id = cache.get(DEFAULT_KEY)
+        regency = _regency(regency_id) if regency_id is not None else None
+        if regency is None:  # nothing cached, or a regency deleted since
             regency_id = Regency.objects.order_by("pk").values_list("pk", flat=True).first()
-            if regency_id is not None:
-                cache.set("superteam:default-regency", regency_id, REGENCY_TTL)
-        request._regency = _regency(regency_id) if regency_id is not None else None
+            regency = _regency(regency_id) if regency_id is not None else None
+            if regency is not None:
+                cache.set(DEFAULT_KEY, regency_id, REGENCY_TTL)
+        request._regency = regency
     return request._regency
