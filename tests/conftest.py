@@ -26,6 +26,8 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
 ROLES = ["anonymous", "outsider", "staff", "kasi", "kabid", "head", "verifier", "admin", "regent"]
 
 
