@@ -26,6 +26,7 @@ from superteam.agreements.models import (
     AgreementVersion,
     KeyOrigin,
     Signature,
+    SigningKey,
     VersionStatus,
 )
 from superteam.ledger.models import Entry
@@ -201,7 +202,7 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
     if not meta:
         return {}
     ids = list(meta)
-    documents = canonical.load_documents(ids)
+    documents = canonical.load_documents(ids, quick=True)
     in_force = set(
         Agreement.objects.filter(active_version_id__in=ids).values_list(
             "active_version_id", flat=True
@@ -215,31 +216,38 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
         ).values_list("subject_id", "payload__document_hash")
     )
     signatures = defaultdict(list)
-    for row in Signature.objects.filter(
-        version_id__gte=span[0], version_id__lte=span[1]
-    ).values_list(
-        "id",
-        "version_id",
-        "party_id",
-        "party__version_id",
-        "party__position_id",
-        "party__order",
-        "position_id",
-        "signer_id",
-        "signer_name",
-        "acting",
-        "document_hash",
-        "signature",
-        "signed_at",
-        "key__person_id",
-        "key__public_key",
-        "key__fingerprint",
-        "key__created_at",
-        "key__revoked_at",
-        "key__origin",
-    ):
-        if row[1] in meta:
-            signatures[row[1]].append(row)
+    rows = [
+        row
+        for row in Signature.objects.filter(
+            version_id__gte=span[0], version_id__lte=span[1]
+        ).values_list(
+            "id",
+            "version_id",
+            "party_id",
+            "party__version_id",
+            "party__position_id",
+            "party__order",
+            "position_id",
+            "signer_id",
+            "signer_name",
+            "acting",
+            "document_hash",
+            "signature",
+            "signed_at",
+            "key_id",
+        )
+        if row[1] in meta
+    ]
+    # The few signers' keys once each, not once per signature (a join would convert the
+    # same key's dates thousands of times).
+    keys = {
+        row[0]: row[1:]
+        for row in SigningKey.objects.filter(pk__in={row[-1] for row in rows}).values_list(
+            "id", "person_id", "public_key", "fingerprint", "created_at", "revoked_at", "origin"
+        )
+    }
+    for row in rows:
+        signatures[row[1]].append(row[:-1] + keys[row[-1]])
     sig_ids = [str(row[0]) for rows in signatures.values() for row in rows]
     ledger = {
         subject_id: (seq, payload)
@@ -251,6 +259,9 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
     for vid, (_id, agreement_id, number, title, year, status, code, stored) in meta.items():
         document = documents[vid]
         unchanged, computed = canonical.matches(document, stored)
+        if not unchanged:  # the exact reading decides (the quick one skips converters)
+            document = canonical.load_document(vid)
+            unchanged, computed = canonical.matches(document, stored)
         parties = {p["order"]: p for p in document["parties"]}
         check = VersionCheck(
             version_id=vid,

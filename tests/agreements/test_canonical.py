@@ -123,3 +123,50 @@ def test_decimal_text_is_the_normalised_plain_notation(value):
     exact = decimal.Context(prec=1000)  # no rounding, whatever the number of digits
     expected = "0" if value == 0 else format(value.normalize(context=exact), "f")
     assert canonical.dec(value) == expected
+
+
+def test_the_quick_reading_gives_the_same_documents_as_the_exact_one(draft, circulating):
+    ids = [draft.current_version_id, circulating.current_version_id]
+    assert canonical.load_documents(ids, quick=True) == canonical.load_documents(ids)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=Decimal("-1e15"), max_value=Decimal("1e15"), places=4))
+def test_a_stored_number_read_without_converters_is_laid_out_as_the_orm_does(value):
+    """SQLite hands a decimal column back as an int or a float; the quick path's text is
+    what Django's own SQLite converter gives, or the quick path declines."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from superteam.agreements.models import IndicatorTerms
+
+    col = IndicatorTerms._meta.get_field("target").get_col("t")
+    convert = DatabaseWrapper.ops_class(None).get_decimalfield_converter(col)
+    stored_forms = [float(value)]
+    if value == value.to_integral_value():
+        stored_forms.append(int(value))
+    for stored in stored_forms:
+        orm = canonical.dec(convert(stored, col, None))
+        try:
+            quick = canonical._raw_dec(stored)
+        except canonical._NotPlain:
+            continue
+        assert quick == orm, stored
+
+
+def test_verification_reads_again_the_exact_way_before_calling_a_document_changed(
+    circulating, monkeypatch
+):
+    from superteam.agreements import verification
+
+    version_id = circulating.current_version_id
+    real = canonical.load_documents
+
+    def skewed(ids, quick=False):  # the quick reading goes wrong; the exact one is right
+        documents = real(ids, quick=quick)
+        if quick:
+            documents[version_id]["indicators"][0]["target"] = "96"
+        return documents
+
+    monkeypatch.setattr(canonical, "load_documents", skewed)
+    check = verification.verify_versions([version_id])[version_id]
+    assert check.unchanged and not check.problems
