@@ -317,14 +317,18 @@ def load_documents(version_ids: Iterable[int], *, quick: bool = False) -> dict[i
         wanted = set(chunk)
         span = (chunk[0], chunk[-1])
         parties: dict[int, list[tuple]] = defaultdict(list)
-        for row in Party.objects.filter(
-            version_id__gte=span[0], version_id__lte=span[1]
-        ).values_list(*PARTY_FIELDS):
+        for row in (
+            Party.objects.filter(version_id__gte=span[0], version_id__lte=span[1])
+            .order_by()  # no join for the models' default ordering: sorted below
+            .values_list(*PARTY_FIELDS)
+        ):
             parties[row[0]].append(row)
         terms: dict[int, list[tuple]] = defaultdict(list)
-        rows = IndicatorTerms.objects.filter(
-            version_id__gte=span[0], version_id__lte=span[1]
-        ).values_list(*TERMS_FIELDS)
+        rows = (
+            IndicatorTerms.objects.filter(version_id__gte=span[0], version_id__lte=span[1])
+            .order_by()
+            .values_list(*TERMS_FIELDS)
+        )
         exact_again: set[int] = set()
         if quick:
             for row in _raw_rows(rows):
@@ -345,8 +349,10 @@ def load_documents(version_ids: Iterable[int], *, quick: bool = False) -> dict[i
             terms__version_id__gte=span[0], terms__version_id__lte=span[1]
         ).values_list("terms_id", "unit_id", "unit_code", "unit_name"):
             contrib[terms_id].append((unit_id, code, name))
-        for row in AgreementVersion.objects.filter(pk__gte=span[0], pk__lte=span[1]).values_list(
-            *VERSION_FIELDS
+        for row in (
+            AgreementVersion.objects.filter(pk__gte=span[0], pk__lte=span[1])
+            .order_by()
+            .values_list(*VERSION_FIELDS)
         ):
             if row[0] in wanted:
                 documents[row[0]] = build_document(row, parties[row[0]], terms[row[0]], contrib)

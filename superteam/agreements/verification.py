@@ -187,6 +187,7 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
         row[0]: row
         for row in AgreementVersion.objects.filter(pk__gte=span[0], pk__lte=span[1])
         .exclude(status=VersionStatus.DRAFT)
+        .order_by()
         .values_list(
             "id",
             "agreement_id",
@@ -213,14 +214,16 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
             subject_type="agreements.agreementversion",
             subject_id__in=[str(i) for i in ids],
             kind="agreements.circulated",
-        ).values_list("subject_id", "payload__document_hash")
+        )
+        .order_by()
+        .values_list("subject_id", "payload__document_hash")
     )
     signatures = defaultdict(list)
     rows = [
         row
-        for row in Signature.objects.filter(
-            version_id__gte=span[0], version_id__lte=span[1]
-        ).values_list(
+        for row in Signature.objects.filter(version_id__gte=span[0], version_id__lte=span[1])
+        .order_by()
+        .values_list(
             "id",
             "version_id",
             "party_id",
@@ -242,7 +245,9 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
     # same key's dates thousands of times).
     keys = {
         row[0]: row[1:]
-        for row in SigningKey.objects.filter(pk__in={row[-1] for row in rows}).values_list(
+        for row in SigningKey.objects.filter(pk__in={row[-1] for row in rows})
+        .order_by()
+        .values_list(
             "id", "person_id", "public_key", "fingerprint", "created_at", "revoked_at", "origin"
         )
     }
@@ -253,7 +258,9 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
         subject_id: (seq, payload)
         for subject_id, seq, payload in Entry.objects.filter(
             subject_type="agreements.signature", subject_id__in=sig_ids, kind="agreements.signed"
-        ).values_list("subject_id", "seq", "payload")
+        )
+        .order_by()
+        .values_list("subject_id", "seq", "payload")
     }
     results = {}
     for vid, (_id, agreement_id, number, title, year, status, code, stored) in meta.items():

@@ -46,7 +46,7 @@ class Entry(RegencyScoped):
     class Meta:
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
-        ordering = ["regency", "seq"]
+        ordering = ["regency_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["regency", "seq"], name="ledger_entry_seq_unique"),
         ]
@@ -87,7 +87,7 @@ class Checkpoint(RegencyScoped):
     class Meta:
         verbose_name = _("checkpoint")
         verbose_name_plural = _("checkpoints")
-        ordering = ["regency", "-seq", "-created_at"]
+        ordering = ["regency_id", "-seq", "-created_at"]
         indexes = [models.Index(fields=["regency", "seq"], name="ledger_checkpoint_seq")]
 
     def __str__(self) -> str:
@@ -116,7 +116,7 @@ class Verification(RegencyScoped):
     class Meta:
         verbose_name = _("chain verification")
         verbose_name_plural = _("chain verifications")
-        ordering = ["regency", "-started_at"]
+        ordering = ["regency_id", "-started_at"]
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'broken'}"
