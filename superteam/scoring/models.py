@@ -485,11 +485,23 @@ class Snapshot(RegencyScoped):
 class SnapshotRow(RegencyScoped):
     """One unit's published score in a snapshot, with its rank, movement and lines."""
 
+    # No single-column indexes: scoring_row_unique (snapshot, unit) and scoring_row_unit
+    # (unit, snapshot) serve both keys. The one on snapshot alone made PostgreSQL, with
+    # statistics older than the newest snapshot, look up a unit's previous row by scanning
+    # the whole previous snapshot (see services._copy_rows).
     snapshot = models.ForeignKey(
-        Snapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="rows"
+        Snapshot,
+        verbose_name=_("snapshot"),
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
     )
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+        "org.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     family = models.CharField(_("leaderboard"), max_length=12, choices=Family.choices)
     rank = models.PositiveIntegerField(_("rank"))

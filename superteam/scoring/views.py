@@ -37,6 +37,28 @@ from superteam.scoring.models import (
 )
 
 PAGE_SIZE = 50
+
+
+class RankPaginator(Paginator):
+    """Pages of one family's published rows ordered by (rank, unit name), read through the
+    board index (snapshot, family, rank) whatever the planner's statistics say.
+
+    A row's rank (competition ranking) is never above its place in that order, so the rows
+    up to the end of a page are the rows with rank <= that place and bounding the query by
+    it returns the same page. Without the bound PostgreSQL, taking the newest snapshot for
+    one row (it is always newer than the statistics), joined every row of the family to its
+    unit and sorted them for each page: 12 ms instead of 0.4 ms for 1,538 villages."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list.filter(rank__lte=top)[bottom:top]
+        return self._get_page(rows, number, self)
+
+
 CATEGORY_TONE = {
     Category.VERY_INNOVATIVE: "ok",
     Category.INNOVATIVE: "info",
@@ -79,7 +101,7 @@ def _published_rows(snapshot, family, cluster, page_number):
         .select_related("unit")
         .order_by("rank", "unit__name")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(page_number)
+    page = RankPaginator(qs, PAGE_SIZE).get_page(page_number)
     for row in page.object_list:
         row.board_rank = row.rank
     return page
@@ -153,7 +175,7 @@ def public_leaderboard(request):
             .select_related("unit")
             .order_by("rank", "unit__name")
         )
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = RankPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "family": family,
         "families": Family.choices,
