@@ -506,7 +506,11 @@ def main(argv=None) -> int:
     os.environ.update({k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"})
     os.environ["DJANGO_SETTINGS_MODULE"] = "superteam.settings"
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    say(f"Portal benchmark: {articles} articles, {subscribers} subscribers, {engine}, {var_dir}")
+    cache = "Redis cache (REDIS_URL)" if env.get("REDIS_URL") else "in-process cache per worker"
+    say(
+        f"Portal benchmark: {articles} articles, {subscribers} subscribers, {engine}, {cache},"
+        f" {var_dir}"
+    )
     server = None
     from aiosmtpd.controller import Controller
 

@@ -9,12 +9,13 @@ regency; a *cluster* (klaster) is a group of units that coordinate together (org
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -270,6 +271,111 @@ class Article(RegencyScoped):
     @property
     def title(self) -> str:
         return self.version().title
+
+    def topics(self) -> Topics:
+        """Its clusters, districts (kecamatan), tags and public innovations, as its page
+        lists them. One query for all four (the page is built for every article the cache
+        does not hold yet; four prefetches cost three times as much), and one more only
+        for an article that names innovations (whose public rule stays in one place)."""
+        from superteam.innovations.models import Innovation
+        from superteam.org.models import Cluster, Unit
+
+        kinds = {"clusters": [], "kecamatan": [], "tags": [], "innovations": []}
+        with connection.cursor() as cursor:
+            cursor.execute(_topics_sql(), [self.pk] * len(kinds))
+            for kind, pk, code, name, name_en, _rank, _key in cursor.fetchall():
+                kinds[kind].append((pk, code, name, name_en))
+        innovations = []
+        if kinds["innovations"]:
+            innovations = list(
+                Innovation.objects.public()
+                .filter(pk__in=[pk for pk, *_rest in kinds["innovations"]])
+                .only("id", "title", "regency_id")
+            )
+        return Topics(
+            clusters=[
+                Cluster(pk=pk, regency_id=self.regency_id, code=code, name=name, name_en=name_en)
+                for pk, code, name, name_en in kinds["clusters"]
+            ],
+            kecamatan=[
+                Unit(pk=pk, regency_id=self.regency_id, code=code, name=name)
+                for pk, code, name, _en in kinds["kecamatan"]
+            ],
+            tags=[
+                Tag(pk=pk, regency_id=self.regency_id, slug=code, name_id=name, name_en=name_en)
+                for pk, code, name, name_en in kinds["tags"]
+            ],
+            innovations=innovations,
+        )
+
+
+@dataclass(frozen=True)
+class Topics:
+    """What an article is about (:meth:`Article.topics`), each list in its model's order."""
+
+    clusters: list
+    kecamatan: list
+    tags: list
+    innovations: list
+
+
+@functools.cache
+def _topics_sql() -> str:
+    """One UNION ALL over the article's four many-to-many tables, in each model's order:
+    (kind, id, code, name, name_en, rank, key). Names come from the models' metadata."""
+    from superteam.org.models import Cluster, Unit
+
+    q = connection.ops.quote_name
+
+    def part(field_name, kind, model=None, columns="", rank="0", key="''"):
+        field = Article._meta.get_field(field_name)
+        through, article, other = (
+            q(field.m2m_db_table()),
+            q(field.m2m_column_name()),
+            q(field.m2m_reverse_name()),
+        )
+        # Only names from the models' metadata go into the text; the id is a parameter.
+        if model is None:  # ids only
+            return (
+                f"SELECT '{kind}', x.{other}, '', '', '', 0, '' FROM {through} x"  # noqa: S608
+                f" WHERE x.{article} = %s"
+            )
+        return (
+            f"SELECT '{kind}', t.{q('id')}, {columns}, {rank}, {key}"  # noqa: S608
+            f" FROM {q(model._meta.db_table)} t JOIN {through} x ON x.{other} = t.{q('id')}"
+            f" WHERE x.{article} = %s"
+        )
+
+    return (
+        " UNION ALL ".join(
+            [
+                part(
+                    "clusters",
+                    "clusters",
+                    Cluster,
+                    f"t.{q('code')}, t.{q('name')}, t.{q('name_en')}",
+                    f"t.{q('sort_order')}",
+                    f"t.{q('name')}",
+                ),
+                part(
+                    "kecamatan",
+                    "kecamatan",
+                    Unit,
+                    f"t.{q('code')}, t.{q('name')}, ''",
+                    key=f"t.{q('path')}",
+                ),
+                part(
+                    "tags",
+                    "tags",
+                    Tag,
+                    f"t.{q('slug')}, t.{q('name_id')}, t.{q('name_en')}",
+                    key=f"t.{q('name_id')}",
+                ),
+                part("innovations", "innovations"),
+            ]
+        )
+        + " ORDER BY 1, 6, 7, 2"
+    )
 
 
 class PortalState(models.Model):

@@ -1,8 +1,10 @@
 """Caching of public portal pages, per language, that can never show what is not public.
 
 Every key holds the regency, the language, the host and the portal version
-(:class:`~superteam.news.models.PortalState`): every editorial change bumps the version,
-and a scheduled article changes it the moment its publication time comes.
+(:func:`~superteam.news.services.portal_version`): every editorial change bumps the
+version, and a scheduled article changes it the moment its publication time comes. With
+a cache shared by all server processes (REDIS_URL) the version is read from that cache
+and a cached page costs no database query; otherwise it is read from the database.
 
 Two layers:
 
@@ -27,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from superteam.news.services import portal_state
+from superteam.news.services import portal_version
 
 TIMEOUT = 10 * 60
 # Rendered where the CSRF token goes; replaced by the visitor's token on the way out.
@@ -39,15 +41,15 @@ CSRF_PLACEHOLDER = (
 
 
 def page_key(request, regency, name: str, *parts) -> str:
-    state = getattr(request, "_news_portal_state", None)
-    if state is None or state.regency_id != regency.pk:
-        state = request._news_portal_state = portal_state(regency=regency)
+    versions = request.__dict__.setdefault("_news_portal_versions", {})
+    if regency.pk not in versions:
+        versions[regency.pk] = portal_version(regency=regency)
     raw = "|".join(
         str(p)
         for p in (
             regency.pk,
             translation.get_language(),
-            state.version(),
+            versions[regency.pk],
             request.get_host(),
             request.is_secure(),
             name,

@@ -8,12 +8,16 @@ personal data and are deliberately kept out of the (append-only) ledger.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -66,6 +70,75 @@ def portal_state(*, regency) -> PortalState:
     return state or PortalState(regency_id=regency.pk)
 
 
+# With a cache that every server process shares (REDIS_URL), the portal version is read
+# from that cache, so that cached pages are served without any database query: a counter
+# incremented after each commit that bumps the database's generation (incremented, never
+# set, so two writers cannot leave an older value behind), and the upcoming publication
+# times stored under each counter value. A per-process cache cannot carry it (a process
+# would never see another one's increments): there, the version is read from the database.
+SCHEDULE_TIMEOUT = 24 * 60 * 60
+# How often each process compares the database's generation with the shared counter, in
+# case a process died between its commit and its increment.
+VERIFY_SECONDS = 10
+_verified_at: dict[str, float] = {}
+
+
+def shared_cache() -> bool:
+    """Is the default cache one that every server process sees (not in-process)?"""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith((".LocMemCache", ".DummyCache"))
+
+
+def _version_key(regency_id: int) -> str:
+    # Named after the database too: two installations (or a benchmark) that share one
+    # Redis never mix their versions.
+    database = hashlib.sha256(str(settings.DATABASES["default"]["NAME"]).encode()).hexdigest()
+    return f"news:portal-version:{database[:16]}:{regency_id}"
+
+
+def _fresh_counter() -> int:
+    """A counter value above any this key had before it was evicted: milliseconds since
+    the epoch (increments are editorial changes, far fewer than one a millisecond)."""
+    return time.time_ns() // 1_000_000
+
+
+def bump_shared_version(regency_id: int) -> None:
+    """After a commit that changed public pages: a new version for every process."""
+    key = _version_key(regency_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # not in the cache (evicted): a fresh value is a new version too
+        cache.add(key, _fresh_counter(), None)
+
+
+def portal_version(*, regency, now: datetime.datetime | None = None) -> str:
+    """The version keying the regency's cached public pages: it changes with every
+    editorial change, and the moment a scheduled article's publication time comes."""
+    if not shared_cache():
+        return portal_state(regency=regency).version(now)
+    key = _version_key(regency.pk)
+    counter = cache.get(key)
+    if counter is None:  # first use, or evicted
+        fresh = _fresh_counter()
+        counter = fresh if cache.add(key, fresh, None) else (cache.get(key) or fresh)
+    entry = cache.get(f"{key}:{counter}")
+    if entry is None or time.monotonic() >= _verified_at.get(key, 0):
+        # Read after this counter value was set, so at least as new as its commit.
+        state = portal_state(regency=regency)
+        _verified_at[key] = time.monotonic() + VERIFY_SECONDS
+        if entry is not None and state.generation != entry[0]:
+            # A writer died between its commit and its increment (or the database was
+            # replaced): a new version now rather than pages that never change.
+            bump_shared_version(regency.pk)
+            return portal_version(regency=regency, now=now)
+        if entry is None:
+            entry = (state.generation, state.scheduled)
+            cache.add(f"{key}:{counter}", entry, SCHEDULE_TIMEOUT)
+    now_ts = (now or timezone.now()).timestamp()
+    due = sum(1 for ts in entry[1] if ts <= now_ts)
+    return f"s{counter}.{due}"
+
+
 def _touch_portal(regency_id: int) -> None:
     """Something public may have changed: bump the version and list upcoming publications."""
     now = timezone.now()
@@ -80,6 +153,8 @@ def _touch_portal(regency_id: int) -> None:
     state.generation += 1
     state.scheduled = upcoming
     state.save(update_fields=["generation", "scheduled"])
+    if shared_cache():
+        transaction.on_commit(lambda: bump_shared_version(regency_id), robust=True)
 
 
 @transaction.atomic

@@ -68,21 +68,18 @@ def cards(articles) -> list[Card]:
 
 
 def _public(regency):
+    """Public articles of the regency, newest first, for cards (which never show the text
+    as typed nor need the search vectors: those stay in the database)."""
     return (
         Article.objects.public()
         .filter(regency=regency)
+        .defer("body_id", "body_en", "search_id", "search_en")
         .select_related("author_unit")
         .prefetch_related(
             Prefetch("clusters", queryset=Cluster.objects.only("id", "code", "name", "name_en"))
         )
         .latest_first()
     )
-
-
-def _public_innovations():
-    from superteam.innovations.models import Innovation
-
-    return Innovation.objects.public()
 
 
 def _page_number(request) -> int:
@@ -373,37 +370,24 @@ def article(request, slug):
         art = get_object_or_404(
             Article.objects.public()
             .filter(regency=regency)
-            .select_related("author_unit")
-            .prefetch_related(
-                "clusters",
-                "kecamatan",
-                "tags",
-                Prefetch(
-                    "innovations",
-                    queryset=_public_innovations().only("id", "title", "regency_id"),
-                ),
-            ),
+            .defer("search_id", "search_en")
+            .select_related("author_unit"),
             slug=slug,
         )
         language = translation.get_language()
         version = art.version(language)
-        clusters = list(art.clusters.all())
-        # The latest news of its first cluster: one cluster, no DISTINCT, so the newest-first
-        # index is walked only until three are found (never the whole table).
-        related = cards(
-            _public(regency).filter(clusters=clusters[0]).exclude(pk=art.pk)[:3]
-            if clusters
-            else _public(regency).exclude(pk=art.pk)[:3]
-        )
+        topics = art.topics()
+        clusters = topics.clusters
+        related = _related(request, regency, clusters[0] if clusters else None, exclude=art.pk)
         main = fragment(
             "news/public/article.html",
             {
                 "a": art,
                 "v": version,
                 "clusters": clusters,
-                "districts": list(art.kecamatan.all()),
-                "tags": list(art.tags.all()),
-                "innovations": list(art.innovations.all()),
+                "districts": topics.kecamatan,
+                "tags": topics.tags,
+                "innovations": topics.innovations,
                 "related": related,
                 "other_language": [
                     (code, name, art.url_in(code))
@@ -435,6 +419,32 @@ def article(request, slug):
         return _render(request, regency, data, extra=extra)
 
     return whole_page(request, regency, "article", (slug,), respond)
+
+
+RELATED = 3
+
+
+def _related(request, regency, cluster, *, exclude: int) -> str:
+    """The cards of the latest news of an article's first cluster (of all news when it has
+    none), rendered once per cluster, language and portal version rather than once per
+    article: one card more than shown is kept, so that the article itself can be left out."""
+
+    def build():
+        # One cluster, no DISTINCT: the newest-first index is walked only until enough are
+        # found (never the whole table).
+        articles = _public(regency)
+        if cluster is not None:
+            articles = articles.filter(clusters=cluster)
+        return {
+            "cards": [
+                (c.article.pk, fragment("news/public/partials/card.html", {"c": c}))
+                for c in cards(articles[: RELATED + 1])
+            ]
+        }
+
+    key = (cluster.pk if cluster is not None else 0,)
+    items = cached(request, regency, "related", key, build)["cards"]
+    return safe("".join([html for pk, html in items if pk != exclude][:RELATED]))
 
 
 # --- Subscriptions -----------------------------------------------------------------------

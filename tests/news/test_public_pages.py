@@ -89,6 +89,63 @@ def test_article_page_has_hreflang_canonical_and_opengraph(client, newsroom):
     assert head.meta["article:published_time"][0].startswith(str(article.publish_at.year))
 
 
+def test_article_page_lists_its_topics_and_more_news_of_its_cluster(client, newsroom):
+    from superteam.innovations.models import Stage
+    from tests import factories as f
+    from tests.innovations import factories as innovation_factories
+
+    r = newsroom.regency
+    education = f.cluster(
+        r, lead=newsroom.dinkes, units=[], code="pendidikan", name="Pendidikan", name_en="Education"
+    )
+    education.sort_order = -1  # listed before Kesehatan/Health
+    education.save(update_fields=["sort_order"])
+    rolled_out = innovation_factories.innovation(newsroom.puskesmas, newsroom.head)
+    trial = innovation_factories.innovation(
+        newsroom.puskesmas, newsroom.head, title="Uji coba", stage=Stage.UJI_COBA
+    )
+    Tag.objects.create(regency=r, slug="lansia", name_id="lansia", name_en="elderly")
+    now = timezone.now()
+    same = [
+        make_article(
+            r,
+            title_id=f"Sekolah {i}",
+            title_en=f"School {i}",
+            clusters=[education],
+            publish_at=now - datetime.timedelta(hours=10 - i),
+        )
+        for i in range(4)
+    ]
+    make_article(r, title_id="Puskesmas", title_en="Clinic", clusters=[newsroom.cluster])
+    article = make_article(
+        r,
+        title_id="Berita utama",
+        title_en="Main story",
+        clusters=[newsroom.cluster, education],
+        kecamatan=[newsroom.genteng],
+        new_tags=["lansia", "desa digital"],
+        innovations=[rolled_out, trial],
+        publish_at=now - datetime.timedelta(hours=1),  # the newest of its cluster
+    )
+    for language, names in (("id", ["Pendidikan", "Kesehatan"]), ("en", ["Education", "Health"])):
+        html = client.get(url("news:article", language, slug=article.slug)).content.decode()
+        chips = html.split('class="news-tags"')[1].split("</footer>")[0]
+        assert chips.index(names[0]) < chips.index(names[1])  # in the clusters' order
+        breadcrumb = html.split('class="breadcrumb"')[1].split("</ol>")[0]
+        assert f'href="/{language}/cluster/pendidikan/"' in breadcrumb
+        assert f'href="/{language}/kecamatan/kec-genteng/">Kecamatan Genteng<' in chips
+        assert f'href="/{language}/tag/desa-digital/"' in chips
+        assert ("#elderly" if language == "en" else "#lansia") in chips
+        assert f"/{language}/innovations/{rolled_out.pk}/" in chips
+        assert f"/{language}/innovations/{trial.pk}/" not in html  # not public
+        more = html.split('class="news-related"')[1]
+        shown = [a for a in same if a.url_in(language) in more]
+        assert shown == same[1:]  # the three newest of its first cluster but itself
+        assert article.url_in(language) not in more
+        assert ("School 3" if language == "en" else "Sekolah 3") in more
+        assert "Clinic" not in more and "Puskesmas<" not in more
+
+
 def test_missing_translation_falls_back_visibly(client, newsroom):
     article = make_article(newsroom.regency, title_id="Rakor klaster pendidikan", title_en="")
     response = client.get(url("news:article", "en", slug=article.slug))
