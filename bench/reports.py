@@ -13,6 +13,8 @@
    reads EXIF, hashes and flags while the reports arrive.
 4. Baseline, same server, same 8 clients: a trivial authenticated POST
    (``POST /api/reports/ping``, token checked, nothing stored), requests per second.
+   Then the upload alone, for reference: the same POST carrying a report's multipart body
+   (fields and a ~300 KB photo), which the server receives but does not parse.
 5. N reports, each with its own photo, ``POST /api/reports/`` (multipart, idempotency key):
    accepted reports per second, p50/p95 latency. Then resends of some of them (must answer
    200 with the same report) and one conflicting resend (must answer 409).
@@ -362,8 +364,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
 
 
-def ping_rate(port: int, devices: list[dict], clients: int, seconds: float) -> dict:
-    """Authenticated POSTs that store nothing, for ``seconds``."""
+def ping_rate(
+    port: int, devices: list[dict], clients: int, seconds: float, bodies: list | None = None
+) -> dict:
+    """Authenticated POSTs that store nothing, for ``seconds``; with ``bodies`` ((bytes,
+    content type) pairs) each carries one, which the server receives and does not parse."""
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     bad = [0]
@@ -372,8 +377,13 @@ def ping_rate(port: int, devices: list[dict], clients: int, seconds: float) -> d
     def run(i: int):
         client = Client(port)
         headers = {"Authorization": f"Bearer {devices[i % len(devices)]['token']}"}
+        sent = 0
         while time.monotonic() < stop:
-            status, _body, took = client.post("/api/reports/ping", b"", headers)
+            body = b""
+            if bodies:
+                body, headers["Content-Type"] = bodies[(i + sent * clients) % len(bodies)]
+                sent += 1
+            status, _body, took = client.post("/api/reports/ping", body, headers)
             with lock:
                 if status == 200:
                     latencies.append(took)
@@ -603,6 +613,21 @@ def main(argv=None) -> int:
             f"  {base['rps']:.1f} req/s (p50 {base['p50']:.1f} ms, p95 {base['p95']:.1f} ms, "
             f"{base['bad']} errors); server CPU {base_cpu * 1000:.1f} ms per request"
         )
+        # The upload alone: the same POST carrying a report's body (fields and photo). What
+        # it costs to receive 300 KB bounds what the reports can reach, whatever they do.
+        say(f"Upload alone: the same POST carrying a report's multipart body, {seconds:.0f} s…")
+        bodies = [
+            multipart(report_fields(i, day), [("photos", f"IMG_{i:05d}.jpg", p.read_bytes())])
+            for i, p in enumerate(photos[:16])
+        ]
+        cpu = cpu_seconds(server.pid)
+        carried = ping_rate(port, devices, args.clients, seconds, bodies=bodies)
+        carried_cpu = (cpu_seconds(server.pid) - cpu) / max(1, carried["ok"])
+        say(
+            f"  {carried['rps']:.1f} req/s ({carried['rps'] / base['rps']:.2f} of the baseline; "
+            f"p95 {carried['p95']:.1f} ms, {carried['bad']} errors); server CPU "
+            f"{carried_cpu * 1000:.1f} ms per request"
+        )
         say(f"Reports: {n} × POST /api/reports/ with a photo, {args.clients} clients…")
         cpu, worker_cpu = cpu_seconds(server.pid), cpu_seconds(worker.pid)
         run = submit_reports(port, devices, photos, day, args.clients)
@@ -653,8 +678,8 @@ def main(argv=None) -> int:
     say(
         f"Stored {stored} reports for {run['accepted']} accepted ({counts['keys']} keys, rollup "
         f"{counts['rollup_reports']}), {photos_stored} photos; p95 {run['p95']:.0f} ms; "
-        f"{run['rps']:.1f} reports/s vs {base['rps']:.1f} authenticated POST/s"
-        + ("" if ok else " — MISMATCH")
+        f"{run['rps']:.1f} reports/s vs {base['rps']:.1f} authenticated POST/s "
+        f"({carried['rps']:.1f}/s carrying the upload alone)" + ("" if ok else " — MISMATCH")
     )
     say(result_line(ratio, ok))
     return 0

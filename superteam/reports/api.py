@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from superteam.core.permissions import can
+from superteam.core.tenancy import current_regency
 from superteam.org.models import Unit
 from superteam.reports import links
 from superteam.reports.compliance import compliance_rate
@@ -191,7 +192,7 @@ def _submit_one(
             errors["photos"] = photo_errors
         first = photo_errors[0] if photo_errors else _("Some fields need attention.")
         return 400, {"detail": first, "errors": errors}
-    report_data = form.to_data()
+    report_data = form.to_data(regency=current_regency(request))
     (
         report_data.innovations,
         report_data.decisions,

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 
 from superteam.org.models import Cluster, Unit
@@ -70,10 +70,15 @@ def bump_unit_day(
 ) -> None:
     """Add to a unit's day counters (creating the row on the first report of the day).
 
-    ``UPDATE ... SET n = n + 1`` first; if no row exists, insert it in a savepoint; if a
-    concurrent writer inserted it first, the unique constraint says so and we update."""
+    Adding (a report arrives): one ``INSERT ... ON CONFLICT DO UPDATE SET n = n + k``
+    statement, the same on SQLite and PostgreSQL, safe against a concurrent first report.
+    Subtracting (a decision changed): ``UPDATE ... SET n = n - 1``; if no row exists,
+    insert it in a savepoint; if a concurrent writer inserted it first, update."""
     changes = {name: F(name) + value for name, value in deltas.items() if value}
     if not changes and first_at is None:
+        return
+    if all(value >= 0 for value in deltas.values()):
+        _add_to_unit_day(regency_id, unit_id, day, first_at, deltas)
         return
     rows = UnitDay.objects.filter(unit_id=unit_id, date=day)
     if rows.update(**changes) if changes else rows.exists():
@@ -90,6 +95,53 @@ def bump_unit_day(
     except IntegrityError:
         if changes:
             rows.update(**changes)
+
+
+UNIT_DAY_COUNTERS = (
+    "reports",
+    "photos",
+    "photos_missing",
+    "flagged_photos",
+    "approved",
+    "on_hold",
+    "rejected",
+)
+
+
+def _add_to_unit_day(regency_id, unit_id, day, first_at, deltas: dict[str, int]) -> None:
+    """Upsert: the row of the day with these counters, or the counters added to it (the
+    time of the first report is kept). Only for non-negative deltas: a negative one
+    would break the insert's CHECK (>= 0) before the conflict is seen."""
+    unknown = set(deltas) - set(UNIT_DAY_COUNTERS)
+    if unknown:
+        raise TypeError(f"Unknown unit-day counters: {sorted(unknown)}")
+    meta = UnitDay._meta
+    ops = connection.ops
+    table = ops.quote_name(meta.db_table)
+
+    def column(name: str) -> str:
+        return ops.quote_name(meta.get_field(name).column)
+
+    names = ["regency", "unit", "date", *UNIT_DAY_COUNTERS, "first_submitted_at"]
+    values = [
+        regency_id,
+        unit_id,
+        ops.adapt_datefield_value(day),
+        *(deltas.get(name, 0) for name in UNIT_DAY_COUNTERS),
+        ops.adapt_datetimefield_value(first_at),
+    ]
+    added = ", ".join(
+        f"{column(n)} = {table}.{column(n)} + EXCLUDED.{column(n)}" for n in UNIT_DAY_COUNTERS
+    )
+    first = column("first_submitted_at")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(column(n) for n in names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))}) "
+        f"ON CONFLICT ({column('unit')}, {column('date')}) DO UPDATE SET {added}, "
+        f"{first} = COALESCE({table}.{first}, EXCLUDED.{first})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 # --- Enrolment ---------------------------------------------------------------------------

@@ -14,6 +14,19 @@ from superteam.reports.models import Decision, Holiday, HolidayKind
 from superteam.reports.services import ReportData
 
 
+class IsoDateField(forms.DateField):
+    """ISO 8601 first (what date inputs and the API send), then the language's formats
+    (Indonesian lists ISO last: eight failed parses before it matched)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return super().to_python(value)
+
+
 class ReportForm(forms.Form):
     """A daily report: what was done, where, when, acting in which position."""
 
@@ -25,7 +38,7 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Leave empty to report for the unit of your position."),
     )
-    date = forms.DateField(
+    date = IsoDateField(
         label=_("Date of the activity"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -86,10 +99,15 @@ class ReportForm(forms.Form):
             raise ValidationError(_("A location needs both latitude and longitude."))
         return data
 
-    def to_data(self) -> ReportData:
+    def to_data(self, *, regency=None) -> ReportData:
+        """The validated report; ``regency``: the request's (cached) regency, used when
+        it is the unit's, which saves the service a query."""
         d = self.cleaned_data
         unit = d["unit"]
-        unit.regency  # noqa: B018 - loaded once here, used by the service
+        if regency is not None and regency.pk == unit.regency_id:
+            unit.regency = regency
+        else:
+            unit.regency  # noqa: B018 - loaded once here, used by the service
         return ReportData(
             unit=unit,
             position=d["position"],

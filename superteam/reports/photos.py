@@ -140,9 +140,10 @@ def is_complete(kind: str, data: bytes) -> bool:
     but damaged inside is flagged there ("could not be processed"), never dropped."""
     if kind == "JPEG":
         start = _jpeg_scan_start(data)
-        # In entropy-coded data 0xFF is always stuffed (FF00) or a restart marker, so the
-        # first FFD9 after the scans begin is the end of the picture.
-        return start > 0 and data.find(b"\xff\xd9", start) != -1
+        # In entropy-coded data 0xFF is always stuffed (FF00) or a restart marker, so an
+        # FFD9 after the scans begin is the end of the picture. Searched from the end: it
+        # is usually the last two bytes (a forward search read all 300 KB, 0.3 ms).
+        return start > 0 and data.rfind(b"\xff\xd9", start) != -1
     if kind == "PNG":
         return data.rfind(b"IEND\xaeB`\x82") > 8
     if kind == "WEBP":

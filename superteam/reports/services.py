@@ -247,12 +247,18 @@ def submit_report(
             _("At most %(count)s photos per report.") % {"count": settings.REPORTS_MAX_PHOTOS}
         )
     digest = content_hash(author=author, data=data)
-    existing = Report.objects.filter(regency=regency, idempotency_key=key).first()
-    if existing is not None:
-        return _replay(existing, digest=digest, photos=photos, actor=author)
-    _check_allowed(author=author, data=data, actor=actor)
     now = received_at or timezone.now()
-    _check_date(regency=regency, day=data.date, now=now)
+    # Most submissions are new: no lookup of the key first. A resend is recognised by the
+    # unique key when its insert fails, or here, when it could not be sent anew any more
+    # (dated too long ago, a position since left) but was stored before.
+    try:
+        _check_allowed(author=author, data=data, actor=actor)
+        _check_date(regency=regency, day=data.date, now=now)
+    except SubmissionError:
+        existing = _stored(regency=regency, key=key)
+        if existing is None:
+            raise
+        return _replay(existing, digest=digest, photos=photos, actor=author)
     names = _store_originals(regency=regency, photos=photos)
     try:
         with transaction.atomic():
@@ -268,9 +274,10 @@ def submit_report(
                 process_photos=process_photos,
             )
     except IntegrityError:
-        # Two identical submissions at the same moment: the other one won; answer with it.
+        # The key was stored before (a resend), or by an identical submission at the same
+        # moment: nothing of this one remains; answer with the stored report.
         _delete_files(private_storage(), names)
-        existing = Report.objects.filter(regency=regency, idempotency_key=key).first()
+        existing = _stored(regency=regency, key=key)
         if existing is None:
             raise
         return _replay(existing, digest=digest, photos=photos, actor=author)
@@ -278,6 +285,10 @@ def submit_report(
         _delete_files(private_storage(), names)
         raise
     return SubmissionResult(report=report, created=True, photos_added=len(photos))
+
+
+def _stored(*, regency, key: str) -> Report | None:
+    return Report.objects.filter(regency=regency, idempotency_key=key).first()
 
 
 def _create(

@@ -76,7 +76,7 @@ def submit(request):
         form = ReportForm(request.POST, actor=request.actor)
         photos, photo_errors = check_uploads(request.FILES.getlist("photos"))
         if form.is_valid() and not photo_errors:
-            data = form.to_data()
+            data = form.to_data(regency=regency)
             data.innovations, data.decisions, data.readings, link_errors = links.choose(
                 request.POST, units=[data.unit, data.position.unit], day=data.date
             )

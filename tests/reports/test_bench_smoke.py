@@ -36,6 +36,10 @@ def test_the_benchmark_code_path_at_a_tiny_size(live_server, tmp_path, settings)
     clients = 1 if connection.vendor == "sqlite" else 2
     base = bench.ping_rate(port, devices, clients=clients, seconds=0.5)
     assert base["ok"] > 0 and base["bad"] == 0
+    bodies = [bench.multipart(bench.report_fields(0, day), [("photos", "a.jpg", b"x" * 300_000)])]
+    carried = bench.ping_rate(port, devices, clients=clients, seconds=0.5, bodies=bodies)
+    assert carried["ok"] > 0 and carried["bad"] == 0
+    assert Report.objects.count() == 0  # the upload alone stores nothing
     run = bench.submit_reports(port, devices, photos, day, clients=clients)
     assert run["accepted"] == 6 and run["statuses"] == [201]
     same, other, conflict = bench.resend(

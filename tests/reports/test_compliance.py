@@ -12,7 +12,7 @@ from django.utils import timezone
 from superteam.reports import compliance
 from superteam.reports.compliance import bump_unit_day, enrol_reporting_units
 from superteam.reports.digest import send_reminders
-from superteam.reports.models import DigestDelivery, Holiday, HolidayKind
+from superteam.reports.models import DigestDelivery, Holiday, HolidayKind, UnitDay
 from tests import factories as f
 from tests.reports.helpers import submit
 
@@ -106,6 +106,24 @@ def test_silent_units(personas, march):
     silent = compliance.silent_units(regency=personas.regency, day=D(2026, 3, 25))
     assert silent == [personas.puskesmas]
     assert compliance.silent_units(regency=personas.regency, day=D(2026, 3, 19)) == []
+
+
+def test_the_rollup_adds_up_and_keeps_the_time_of_the_first_report(personas):
+    day, regency, unit = D(2026, 3, 16), personas.regency.pk, personas.pustu.pk
+    first = timezone.now() - datetime.timedelta(hours=2)
+    bump_unit_day(regency_id=regency, unit_id=unit, day=day, first_at=first, reports=1, photos=2)
+    bump_unit_day(
+        regency_id=regency,
+        unit_id=unit,
+        day=day,
+        first_at=timezone.now(),
+        reports=1,
+        photos_missing=1,
+    )
+    bump_unit_day(regency_id=regency, unit_id=unit, day=day, photos=1, photos_missing=-1)
+    row = UnitDay.objects.get(unit=personas.pustu, date=day)
+    assert (row.reports, row.photos, row.photos_missing) == (2, 3, 0)
+    assert row.first_submitted_at == first
 
 
 def _page_queries(client, **params) -> int:

@@ -4,12 +4,16 @@ import datetime
 import os
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from superteam.ledger.models import Entry
 from superteam.reports import services
 from superteam.reports.models import Photo, PhotoStatus, Report, UnitDay
+from superteam.reports.photos import check_upload
 from superteam.reports.services import IdempotencyConflict, SubmissionError, SubmissionForbidden
-from tests.reports.helpers import jpeg, pustu_gps, report_data, submit
+from tests.reports.helpers import jpeg, pustu_gps, report_data, submit, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +45,43 @@ def test_a_resend_with_the_same_content_returns_the_stored_report(personas, repo
     assert again.report.pk == first.report.pk
     assert Report.objects.count() == 1 and Photo.objects.count() == 1
     assert UnitDay.objects.get(unit=personas.pustu, date=today).reports == 1
+
+
+def test_a_resend_leaves_no_second_file(personas, reporting, today, media):
+    photo = jpeg(1, day=today)
+    submit(personas, today, photos=[photo])
+    for _ in range(2):
+        assert not submit(personas, today, photos=[photo]).created
+    assert len(_files(media / "private")) == 1
+
+
+def test_a_resend_is_answered_when_the_report_could_no_longer_be_sent(personas, reporting, today):
+    """A phone that was offline for two weeks flushes its queue: the report arrived back
+    then, so the resend gets it, not "reports can be sent up to 7 days late"."""
+    first = submit(personas, today)
+    later = timezone.now() + datetime.timedelta(days=14)
+    again = submit(personas, today, received_at=later)
+    assert not again.created and again.report.pk == first.report.pk
+    with pytest.raises(SubmissionError):
+        submit(personas, today, key="key-00000002", received_at=later)
+
+
+def test_a_new_report_is_stored_without_looking_its_key_up_first(personas, reporting, today):
+    """One INSERT per row (report, photo, rollup, task, ledger entry) and the ledger head;
+    the key is checked by the unique constraint, not by a query before."""
+    submit(personas, today, key="key-00000001")  # the regency's ledger head exists now
+    photos = [check_upload(upload(jpeg(1, day=today)))]
+    data = report_data(personas, today, title="Posyandu balita")
+    data.unit.regency  # noqa: B018 - loaded by the form in a request
+    with CaptureQueriesContext(connection) as ctx:
+        services.submit_report(
+            author=personas.staff, idempotency_key="key-00000002", data=data, photos=photos
+        )
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert not any('FROM "reports_report"' in sql for sql in reads)
+    # The author's positions, two savepoints (on PostgreSQL a transaction and a savepoint)
+    # with their releases, five inserts, and the ledger head read and updated.
+    assert len(ctx.captured_queries) <= 12
 
 
 def test_the_same_key_with_other_content_is_a_conflict(personas, reporting, today):
