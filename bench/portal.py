@@ -28,7 +28,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,11 @@ from collections import Counter
 from email import policy
 from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+if __package__:  # imported as bench.portal (the smoke test)
+    from bench.common import bench_database_url, free_port, say
+else:  # run as a script: bench/ is on sys.path
+    from common import bench_database_url, free_port, say
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -120,38 +123,7 @@ WORDS_EN = [
 ]
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- Environment --------------------------------------------------------------------------
-
-
-def bench_database_url(var_dir: Path) -> tuple[str, callable]:
-    """SQLite in VAR_DIR, or a fresh PostgreSQL database beside DATABASE_URL's (dropped after)."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        return f"sqlite:///{var_dir / 'bench.sqlite3'}", lambda: None
-    import psycopg
-
-    parts = urlsplit(base)
-    name = f"st_bench_portal_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def server_env(var_dir: Path, database_url: str, smtp_port: int, http_port: int) -> dict:
@@ -500,7 +472,7 @@ def main(argv=None) -> int:
     seconds = args.seconds or (4.0 if args.quick else 15.0)
 
     var_dir = Path(tempfile.mkdtemp(prefix="st-bench-portal-"))
-    database_url, drop_database = bench_database_url(var_dir)
+    database_url, drop_database = bench_database_url(var_dir, "portal")
     smtp_port, http_port = free_port(), free_port()
     env = server_env(var_dir, database_url, smtp_port, http_port)
     os.environ.update({k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"})

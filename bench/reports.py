@@ -35,7 +35,6 @@ import queue
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,7 +44,11 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+if __package__:  # imported as bench.reports (the smoke test)
+    from bench.common import bench_database_url, free_port, say
+else:  # run as a script: bench/ is on sys.path
+    from common import bench_database_url, free_port, say
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 0.3
@@ -55,38 +58,7 @@ PHOTO_SIZE = (1280, 960)  # with grain 14 at quality 85: about 300 KB
 CENTRE = (-8.3660, 114.1480)  # Genteng, Banyuwangi
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- Environment ---------------------------------------------------------------------------
-
-
-def bench_database_url(var_dir: Path) -> tuple[str, callable]:
-    """SQLite in VAR_DIR, or a fresh PostgreSQL database beside DATABASE_URL's."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        return f"sqlite:///{var_dir / 'bench.sqlite3'}", lambda: None
-    import psycopg
-
-    parts = urlsplit(base)
-    name = f"st_bench_reports_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def server_env(var_dir: Path, database_url: str, port: int) -> dict:
@@ -578,7 +550,7 @@ def main(argv=None) -> int:
     seconds = args.seconds or (5.0 if args.quick else 15.0)
 
     var_dir = Path(tempfile.mkdtemp(prefix="st-bench-reports-"))
-    database_url, drop_database = bench_database_url(var_dir)
+    database_url, drop_database = bench_database_url(var_dir, "reports")
     port = free_port()
     env = server_env(var_dir, database_url, port)
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
