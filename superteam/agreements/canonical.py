@@ -19,8 +19,13 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from json.encoder import encode_basestring
 
 import rfc8785
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, Func, TextField
+from django.db.models.functions import Cast
 
 FORM = "superteam/perjanjian-kinerja/1"
 EXACT = decimal.Context(prec=1000)
@@ -33,12 +38,12 @@ def dec(value: Decimal | None) -> str | None:
         return None
     if isinstance(value, str):  # laid out already by the quick path (_plain_terms)
         return value
-    if value == 0:
-        return "0"
     text = str(value)
     if "E" in text:  # exponent notation: let decimal lay it out, without rounding
-        return format(value.normalize(context=EXACT), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+        text = format(value.normalize(context=EXACT), "f")
+    elif "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def iso(value: datetime.date | None) -> str | None:
@@ -243,11 +248,17 @@ def build_document(version: tuple, parties: list[tuple], terms: list[tuple], con
 
 def _raw_dec(value) -> str | None:
     """:func:`dec` of a number as the database driver hands it over, without Django's
-    converters: a Decimal (PostgreSQL), or an int or float (SQLite stores decimals with
-    NUMERIC affinity). A float's shortest round-trip text is the decimal that was stored
-    for up to 15 significant digits; longer values take the exact path."""
+    converters: text (PostgreSQL's numeric, see :func:`raw_rows`), a Decimal, or an int
+    or float (SQLite stores decimals with NUMERIC affinity). A float's shortest round-trip
+    text is the decimal that was stored for up to 15 significant digits; longer values
+    take the exact path."""
     if value is None or isinstance(value, Decimal):
         return dec(value)
+    if isinstance(value, str):
+        if value.lstrip("-").replace(".", "", 1).isdigit():  # plain digits: lay out as dec()
+            value = value.rstrip("0").rstrip(".") if "." in value else value
+            return "0" if value == "-0" else value
+        return dec(Decimal(value))
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
@@ -276,64 +287,89 @@ DECIMAL_TERMS = tuple(
 DEADLINE_TERM = TERMS_FIELDS.index("deadline")
 
 
-def _raw_rows(queryset) -> Iterable[tuple]:
+def raw_rows(queryset) -> Iterable[tuple]:
     """The rows of a values_list queryset straight from the driver (no per-value Django
     converters: a large share of the time of a bulk verification)."""
-    from django.db import connections
-
+    connection = connections[queryset.db]
     compiler = queryset.query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
-    with connections[queryset.db].cursor() as cursor:
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. ``__in=[]``: no query, no rows (as Django does)
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # numeric as its text ("12.5000"): no Decimal made only to be written out again
+            from psycopg.types.string import TextLoader
+
+            cursor.cursor.adapters.register_loader("numeric", TextLoader)
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(2000):
             yield from rows
 
 
-def _plain_terms(row: tuple) -> tuple:
+def _plain_terms(row: tuple, numbers_laid_out: bool = False) -> tuple:
     """A terms row with its numbers and deadline as text already (which :func:`dec` and
-    :func:`iso` pass through unchanged)."""
+    :func:`iso` pass through unchanged). ``numbers_laid_out``: the database wrote the
+    numbers as :func:`dec` does (see :func:`_quick_terms`)."""
     values = list(row)
-    for i in DECIMAL_TERMS:
-        values[i] = _raw_dec(values[i])
+    if not numbers_laid_out:
+        for i in DECIMAL_TERMS:
+            values[i] = _raw_dec(values[i])
     values[DEADLINE_TERM] = _raw_iso(values[DEADLINE_TERM])
     return tuple(values)
 
 
-def load_documents(version_ids: Iterable[int], *, quick: bool = False) -> dict[int, dict]:
-    """Documents of many versions from the database, four queries per 500 versions.
+def _quick_terms(queryset):
+    """The terms rows for the quick path, and whether their numbers come laid out already:
+    on PostgreSQL ``trim_scale(x)::text`` writes a numeric as :func:`dec` does ("12.5",
+    "100", "0"; numeric text never has an exponent), so no Decimal is made in Python."""
+    if queryset.db and connections[queryset.db].vendor == "postgresql":
+        names = [TERMS_FIELDS[i] for i in DECIMAL_TERMS]
+        laid_out = {
+            f"{name}_text": Cast(Func(F(name), function="TRIM_SCALE"), TextField())
+            for name in names
+        }
+        fields = [f"{n}_text" if n in names else n for n in TERMS_FIELDS]
+        return queryset.annotate(**laid_out).values_list(*fields), True
+    return queryset.values_list(*TERMS_FIELDS), False
+
+
+def _chunk_rows(version_ids: Iterable[int], quick: bool):
+    """For each chunk of 500 versions: (version rows, parties by version, terms by version,
+    contributions by terms), four queries.
 
     Rows are selected by the range of the chunk's ids (cheaper to send than hundreds of
     parameters) and those of other versions in the range are skipped. ``quick`` reads the
-    indicators' rows without Django's converters (bulk verification); a version whose
-    values the quick path cannot lay out exactly is read the exact way. The exact path
-    (the default) is what signing uses; verification compares with its hash and re-reads
-    the exact way before it calls a document changed."""
+    rows without Django's converters; a version whose values the quick path cannot lay
+    out exactly is read the exact way."""
     from superteam.agreements.models import AgreementVersion, Contribution, IndicatorTerms, Party
 
     ids = sorted(set(version_ids))
-    documents: dict[int, dict] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         wanted = set(chunk)
         span = (chunk[0], chunk[-1])
+        # Quick: straight from the driver (ids, text and dates, which iso() takes as ISO
+        # text too); the exact path goes through Django's converters.
+        read = raw_rows if quick else iter
         parties: dict[int, list[tuple]] = defaultdict(list)
-        for row in (
+        for row in read(
             Party.objects.filter(version_id__gte=span[0], version_id__lte=span[1])
             .order_by()  # no join for the models' default ordering: sorted below
             .values_list(*PARTY_FIELDS)
         ):
             parties[row[0]].append(row)
         terms: dict[int, list[tuple]] = defaultdict(list)
-        rows = (
-            IndicatorTerms.objects.filter(version_id__gte=span[0], version_id__lte=span[1])
-            .order_by()
-            .values_list(*TERMS_FIELDS)
-        )
+        in_span = IndicatorTerms.objects.filter(
+            version_id__gte=span[0], version_id__lte=span[1]
+        ).order_by()
+        rows = in_span.values_list(*TERMS_FIELDS)
         exact_again: set[int] = set()
         if quick:
-            for row in _raw_rows(rows):
+            quick_rows, laid_out = _quick_terms(in_span)
+            for row in raw_rows(quick_rows):
                 try:
-                    terms[row[1]].append(_plain_terms(row))
+                    terms[row[1]].append(_plain_terms(row, laid_out))
                 except _NotPlain:
                     exact_again.add(row[1])
             if exact_again:
@@ -345,18 +381,157 @@ def load_documents(version_ids: Iterable[int], *, quick: bool = False) -> dict[i
             for row in rows:
                 terms[row[1]].append(row)
         contrib: dict[int, list[tuple]] = defaultdict(list)
-        for terms_id, unit_id, code, name in Contribution.objects.filter(
-            terms__version_id__gte=span[0], terms__version_id__lte=span[1]
-        ).values_list("terms_id", "unit_id", "unit_code", "unit_name"):
-            contrib[terms_id].append((unit_id, code, name))
-        for row in (
-            AgreementVersion.objects.filter(pk__gte=span[0], pk__lte=span[1])
-            .order_by()
-            .values_list(*VERSION_FIELDS)
+        for terms_id, unit_id, code, name in read(
+            Contribution.objects.filter(
+                terms__version_id__gte=span[0], terms__version_id__lte=span[1]
+            ).values_list("terms_id", "unit_id", "unit_code", "unit_name")
         ):
-            if row[0] in wanted:
-                documents[row[0]] = build_document(row, parties[row[0]], terms[row[0]], contrib)
+            contrib[terms_id].append((unit_id, code, name))
+        versions = [
+            row
+            for row in read(
+                AgreementVersion.objects.filter(pk__gte=span[0], pk__lte=span[1])
+                .order_by()
+                .values_list(*VERSION_FIELDS)
+            )
+            if row[0] in wanted
+        ]
+        yield versions, parties, terms, contrib
+
+
+def load_documents(version_ids: Iterable[int], *, quick: bool = False) -> dict[int, dict]:
+    """Documents of many versions from the database, four queries per 500 versions.
+
+    ``quick`` reads the rows without Django's converters (see :func:`_chunk_rows`). The
+    exact path (the default) is what signing uses; verification compares with its hash
+    and re-reads the exact way before it calls a document changed."""
+    documents: dict[int, dict] = {}
+    for versions, parties, terms, contrib in _chunk_rows(version_ids, quick):
+        for row in versions:
+            documents[row[0]] = build_document(row, parties[row[0]], terms[row[0]], contrib)
     return documents
+
+
+def quick_serialised(version_ids: Iterable[int]) -> dict[int, tuple[bytes, list[dict]]]:
+    """Bulk verification's reading: for each version, the canonical bytes of its document
+    written straight from the quick rows (no dict per indicator, no encoder walking
+    them), and its parties as the document has them. The bytes are what
+    :func:`ordered_bytes` gives for :func:`build_document` of the same rows; a version
+    with a value of another type than this module writes gets exactly those. Only a
+    matching hash is taken as an answer: verification re-reads the exact way otherwise."""
+    out: dict[int, tuple[bytes, list[dict]]] = {}
+    for versions, parties, terms, contrib in _chunk_rows(version_ids, True):
+        for row in versions:
+            vid = row[0]
+            try:
+                data = _written(row, parties[vid], terms[vid], contrib)
+                party_dicts = [_party(p) for p in sorted(parties[vid], key=lambda p: p[1])]
+            except (_NotPlain, TypeError):
+                document = build_document(row, parties[vid], terms[vid], contrib)
+                data, party_dicts = ordered_bytes(document), document["parties"]
+            out[vid] = (data, party_dicts)
+    return out
+
+
+_string = encode_basestring  # a JSON string as the encoder writes it (the C function)
+
+
+def _n(value) -> str:
+    """A text value that may be NULL (numbers and dates come as text on the quick path)."""
+    return "null" if value is None else _string(value)
+
+
+def _int(value) -> str:
+    if value.__class__ is not int:
+        raise _NotPlain
+    return int.__repr__(value)
+
+
+def _j(value) -> str:
+    """A scalar as the JSON encoder writes it (separators "," and ":", no ASCII escaping)."""
+    if value.__class__ is str:
+        return _string(value)
+    if value is None:
+        return "null"
+    if value.__class__ is int:
+        return int.__repr__(value)
+    raise _NotPlain  # anything else (a bool, a float, a Decimal): the dict path writes it
+
+
+def _written(version: tuple, parties: list[tuple], terms: list[tuple], contrib) -> bytes:
+    """``ordered_bytes(build_document(...))`` without the dicts (see quick_serialised).
+    Text columns (never NULL) go straight to the string writer, NULL-able ones through
+    :func:`_n`; a value of an unexpected type raises (TypeError or _NotPlain) and the
+    caller writes that version the dict way."""
+    s, n = _string, _n
+    (_id, regency_id, agreement_id, number, kind, title, year, start, end, prev, reason) = version
+    indicators = []
+    for t in sorted(terms, key=lambda t: (t[2], t[0])):
+        (
+            terms_id,
+            _v,
+            order,
+            indicator_id,
+            ind_number,
+            sasaran,
+            name,
+            uom,
+            baseline,
+            target,
+            target_high,
+            q1,
+            q2,
+            q3,
+            q4,
+            polarity,
+            aggregation,
+            deadline,
+            resp_id,
+            resp_code,
+            resp_title,
+            resp_unit,
+            programme,
+            budget,
+        ) = t
+        units = ",".join(
+            f'{{"code":{s(code)},"id":{_int(unit_id)},"name":{s(uname)}}}'
+            for unit_id, code, uname in sorted(
+                contrib.get(terms_id, []), key=lambda c: (c[1], c[0])
+            )
+        )
+        responsible = (
+            f'{{"code":{n(resp_code)},"position":{_int(resp_id)},"title":{n(resp_title)},'
+            f'"unit":{_j(resp_unit)}}}'
+            if resp_id is not None
+            else "null"
+        )
+        indicators.append(
+            f'{{"aggregation":{s(aggregation)},"baseline":{n(baseline)},'
+            f'"budget":{n(budget)},"contributing_units":[{units}],'
+            f'"deadline":{n(deadline)},"indicator":{_int(indicator_id)},"name":{s(name)},'
+            f'"number":{_int(ind_number)},"order":{_int(order)},"polarity":{s(polarity)},'
+            f'"programme":{s(programme)},"quarterly_targets":[{n(q1)},{n(q2)},{n(q3)},'
+            f'{n(q4)}],"responsible":{responsible},"sasaran":{s(sasaran)},'
+            f'"target":{n(target)},"target_high":{n(target_high)},'
+            f'"unit_of_measure":{s(uom)}}}'
+        )
+    written_parties = ",".join(
+        f'{{"order":{_int(order)},"position":{{"code":{s(pos_code)},"id":{_int(pos_id)},'
+        f'"title":{s(pos_title)}}},"role":{s(role)},"unit":{{"code":{s(unit_code)},'
+        f'"id":{_int(unit_id)},"name":{s(unit_name)}}}}}'
+        for _v, order, role, pos_id, pos_code, pos_title, unit_id, unit_code, unit_name in sorted(
+            parties, key=lambda p: p[1]
+        )
+    )
+    text = (
+        f'{{"agreement":{_int(agreement_id)},"amendment_reason":{s(reason)},'
+        f'"form":{s(FORM)},"indicators":[{",".join(indicators)}],"kind":{s(kind)},'
+        f'"parties":[{written_parties}],"period":{{"end":{n(iso(end))},'
+        f'"start":{n(iso(start))}}},"previous_version":{n(prev or None)},'
+        f'"regency":{_int(regency_id)},"title":{s(title)},"version":{_int(number)},'
+        f'"year":{_int(year)}}}'
+    )
+    return text.encode("utf-8")
 
 
 def load_document(version_id: int) -> dict:

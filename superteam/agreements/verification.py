@@ -10,13 +10,15 @@ when they were made, so a row rewritten behind the application's back is named.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -29,6 +31,7 @@ from superteam.agreements.models import (
     SigningKey,
     VersionStatus,
 )
+from superteam.core import gcpause
 from superteam.ledger.models import Entry
 
 VALID, INCOMPLETE, INVALID = "valid", "incomplete", "invalid"
@@ -171,9 +174,23 @@ def verify_versions(version_ids: Iterable[int]) -> dict[int, VersionCheck]:
     """Check many versions (drafts are skipped); a few queries per 500 versions."""
     ids = list(version_ids)
     results: dict[int, VersionCheck] = {}
-    for start in range(0, len(ids), canonical.BATCH):
-        results.update(_verify_chunk(ids[start : start + canonical.BATCH]))
+    with gcpause.paused():  # rows and documents are acyclic: reference counting frees them
+        for start in range(0, len(ids), canonical.BATCH):
+            results.update(_verify_chunk(ids[start : start + canonical.BATCH]))
     return results
+
+
+def verify_in_chunks(
+    version_ids: Iterable[int],
+) -> Iterator[tuple[list[int], dict[int, VersionCheck]]]:
+    """Check many versions chunk by chunk (what ``manage.py verify_agreements`` does),
+    yielding each chunk's ids and checks (drafts have none): only one chunk's rows are held at a time. The garbage
+    collector stays paused until the last chunk is done (see :mod:`superteam.core.gcpause`)."""
+    ids = list(version_ids)
+    with gcpause.paused():
+        for start in range(0, len(ids), canonical.BATCH):
+            chunk = ids[start : start + canonical.BATCH]
+            yield chunk, _verify_chunk(chunk)
 
 
 def verify_version(version: AgreementVersion) -> VersionCheck | None:
@@ -203,44 +220,63 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
     if not meta:
         return {}
     ids = list(meta)
-    documents = canonical.load_documents(ids, quick=True)
+    written = canonical.quick_serialised(ids)
+    # By the chunk's id range: no list of hundreds of parameters to send and plan.
     in_force = set(
-        Agreement.objects.filter(active_version_id__in=ids).values_list(
-            "active_version_id", flat=True
-        )
+        Agreement.objects.filter(
+            active_version_id__gte=span[0], active_version_id__lte=span[1]
+        ).values_list("active_version_id", flat=True)
     )
     circulated = dict(
         Entry.objects.filter(
             subject_type="agreements.agreementversion",
-            subject_id__in=[str(i) for i in ids],
+            subject_id__any_of=[str(i) for i in ids],
             kind="agreements.circulated",
         )
         .order_by()
-        .values_list("subject_id", "payload__document_hash")
+        # KT: an explicit key lookup. values_list("payload__document_hash") resolves it by
+        # first failing as a join: the caught FieldError's traceback keeps this frame, so
+        # every check of the chunk became cyclic garbage for the collector to find.
+        .annotate(recorded_hash=KT("payload__document_hash"))
+        .values_list("subject_id", "recorded_hash")
     )
     signatures = defaultdict(list)
     rows = [
-        row
-        for row in Signature.objects.filter(version_id__gte=span[0], version_id__lte=span[1])
-        .order_by()
-        .values_list(
-            "id",
-            "version_id",
-            "party_id",
-            "party__version_id",
-            "party__position_id",
-            "party__order",
-            "position_id",
-            "signer_id",
-            "signer_name",
-            "acting",
-            "document_hash",
-            "signature",
-            "signed_at",
-            "key_id",
+        (*row[:9], bool(row[9]), *row[10:12], _aware(row[12]), row[13])
+        for row in canonical.raw_rows(
+            Signature.objects.filter(version_id__gte=span[0], version_id__lte=span[1])
+            .order_by()
+            .values_list(
+                "id",
+                "version_id",
+                "party_id",
+                "party__version_id",
+                "party__position_id",
+                "party__order",
+                "position_id",
+                "signer_id",
+                "signer_name",
+                "acting",
+                "document_hash",
+                "signature",
+                "signed_at",
+                "key_id",
+            )
         )
         if row[1] in meta
     ]
+    ledger = {
+        subject_id: (seq, json.loads(payload) if isinstance(payload, str) else payload)
+        for subject_id, seq, payload in canonical.raw_rows(
+            Entry.objects.filter(
+                subject_type="agreements.signature",
+                subject_id__any_of=[str(row[0]) for row in rows],
+                kind="agreements.signed",
+            )
+            .order_by()
+            .values_list("subject_id", "seq", "payload")
+        )
+    }
     # The few signers' keys once each, not once per signature (a join would convert the
     # same key's dates thousands of times).
     keys = {
@@ -253,23 +289,17 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
     }
     for row in rows:
         signatures[row[1]].append(row[:-1] + keys[row[-1]])
-    sig_ids = [str(row[0]) for rows in signatures.values() for row in rows]
-    ledger = {
-        subject_id: (seq, payload)
-        for subject_id, seq, payload in Entry.objects.filter(
-            subject_type="agreements.signature", subject_id__in=sig_ids, kind="agreements.signed"
-        )
-        .order_by()
-        .values_list("subject_id", "seq", "payload")
-    }
     results = {}
     for vid, (_id, agreement_id, number, title, year, status, code, stored) in meta.items():
-        document = documents[vid]
-        unchanged, computed = canonical.matches(document, stored)
+        data, party_list = written[vid]
+        computed = canonical.digest(data)
+        unchanged = computed == stored
+        document = None
         if not unchanged:  # the exact reading decides (the quick one skips converters)
             document = canonical.load_document(vid)
             unchanged, computed = canonical.matches(document, stored)
-        parties = {p["order"]: p for p in document["parties"]}
+            party_list = document["parties"]
+        parties = {p["order"]: p for p in party_list}
         check = VersionCheck(
             version_id=vid,
             agreement_id=agreement_id,
@@ -281,7 +311,7 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
             stored_hash=stored,
             computed_hash=computed,
             in_force=vid in in_force,
-            parties=document["parties"],
+            parties=party_list,
         )
         if not unchanged:
             check.problems.append(Problem("document_changed"))
@@ -292,8 +322,9 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
         elif recorded_hash != stored:
             check.problems.append(Problem("document_id_changed"))
         signed_orders = set()
+        computed_bytes = bytes.fromhex(computed)
         for row in signatures.get(vid, []):
-            sc = _check_signature(row, parties, stored, computed, ledger)
+            sc = _check_signature(row, parties, stored, computed, computed_bytes, ledger)
             signed_orders.add(sc.party_order)
             check.signatures.append(sc)
         check.signatures.sort(key=lambda s: s.party_order)
@@ -302,6 +333,16 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
             check.problems.append(Problem("marked_signed_incomplete"))
         results[vid] = check
     return results
+
+
+def _aware(value) -> datetime.datetime:
+    """A stored time as the driver hands it over (SQLite: UTC as text) made aware, as
+    Django's converter would."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 @lru_cache(maxsize=4096)
@@ -325,7 +366,7 @@ def _verify_with(key: Ed25519PublicKey | None, signature: str, digest: bytes) ->
     return True
 
 
-def _check_signature(row, parties, stored, computed, ledger) -> SignatureCheck:
+def _check_signature(row, parties, stored, computed, computed_bytes, ledger) -> SignatureCheck:
     (
         sig_id,
         version_id,
@@ -374,26 +415,29 @@ def _check_signature(row, parties, stored, computed, ledger) -> SignatureCheck:
         sc.problems.append(Problem("key_not_signers"))
     if not (key_created <= signed_at and (key_revoked is None or signed_at < key_revoked)):
         sc.problems.append(Problem("key_not_valid_then"))
-    if not _verify_with(key, raw_signature, bytes.fromhex(computed)):
+    if not _verify_with(key, raw_signature, computed_bytes):
         sc.problems.append(Problem("signature_invalid"))
     recorded = ledger.get(str(sig_id))
     if recorded is None:
         sc.problems.append(Problem("not_in_ledger"))
     else:
         sc.ledger_seq, payload = recorded
-        now = {
-            "party": party_id,
-            "position": position_id,
-            "signer": signer_id,
-            "signer_name": signer_name,
-            "acting": acting,
-            "key": fingerprint,
-            "document_hash": doc_hash,
-            "signature": raw_signature,
-            "signed_at": signed_at.astimezone(datetime.UTC).isoformat(),
-        }
-        differing = [k for k in SIGNATURE_LEDGER_FIELDS if payload.get(k) != now[k]]
-        if differing:
+        now = (
+            party_id,
+            position_id,
+            signer_id,
+            signer_name,
+            acting,
+            fingerprint,
+            doc_hash,
+            raw_signature,
+            signed_at.astimezone(datetime.UTC).isoformat(),
+        )
+        then = tuple(map(payload.get, SIGNATURE_LEDGER_FIELDS))
+        if then != now:
+            differing = [
+                k for k, a, b in zip(SIGNATURE_LEDGER_FIELDS, then, now, strict=True) if a != b
+            ]
             sc.problems.append(Problem("ledger_mismatch", (("fields", ", ".join(differing)),)))
     return sc
 

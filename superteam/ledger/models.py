@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from superteam.core.lookups import AnyOf
 from superteam.core.models import RegencyScoped
 
 GENESIS_HASH = "0" * 64
@@ -54,6 +55,10 @@ class Entry(RegencyScoped):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+
+# Bulk verification looks entries up by hundreds of subject ids at once.
+Entry._meta.get_field("subject_id").register_lookup(AnyOf)
 
 
 class Head(RegencyScoped):

@@ -159,14 +159,93 @@ def test_verification_reads_again_the_exact_way_before_calling_a_document_change
     from superteam.agreements import verification
 
     version_id = circulating.current_version_id
-    real = canonical.load_documents
 
-    def skewed(ids, quick=False):  # the quick reading goes wrong; the exact one is right
-        documents = real(ids, quick=quick)
-        if quick:
-            documents[version_id]["indicators"][0]["target"] = "96"
-        return documents
+    def skewed(ids):  # the quick reading goes wrong; the exact one is right
+        written = real(ids)
+        data, parties = written[version_id]
+        written[version_id] = (data.replace(b'"target":"', b'"target":"9', 1), parties)
+        return written
 
-    monkeypatch.setattr(canonical, "load_documents", skewed)
+    real = canonical.quick_serialised
+    monkeypatch.setattr(canonical, "quick_serialised", skewed)
     check = verification.verify_versions([version_id])[version_id]
     assert check.unchanged and not check.problems
+
+
+def test_the_quick_bytes_are_the_canonical_bytes_of_the_exact_document(draft, circulating):
+    ids = [draft.current_version_id, circulating.current_version_id]
+    written = canonical.quick_serialised(ids)
+    for version_id in ids:
+        document = canonical.load_document(version_id)
+        data, parties = written[version_id]
+        assert data == canonical.canonical_bytes(document)
+        assert parties == document["parties"]
+
+
+scalar_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+ids = st.integers(1, 2**40)
+maybe_text = st.none() | scalar_text
+number_text = st.none() | st.decimals(allow_nan=False, allow_infinity=False, places=4).map(
+    canonical.dec
+)
+terms_rows = st.tuples(
+    ids,  # id
+    st.just(1),  # version
+    st.integers(1, 50),  # order
+    ids,  # indicator
+    st.integers(1, 50),  # number
+    scalar_text,  # sasaran
+    scalar_text,  # name
+    scalar_text,  # unit of measure
+    *[number_text] * 7,  # baseline, target, target_high, q1..q4
+    st.sampled_from(["higher", "lower", "range"]),
+    st.sampled_from(["sum", "last", "average"]),
+    st.none() | st.dates().map(datetime.date.isoformat),  # deadline
+    st.none() | ids,  # responsible position
+    maybe_text,
+    maybe_text,
+    st.none() | ids,
+    scalar_text,  # programme
+    number_text,  # budget
+)
+party_rows = st.tuples(
+    st.just(1),
+    st.integers(1, 9),
+    scalar_text,
+    ids,
+    scalar_text,
+    scalar_text,
+    ids,
+    scalar_text,
+    scalar_text,
+)
+version_rows = st.tuples(
+    st.just(1),
+    ids,
+    ids,
+    st.integers(1, 20),
+    st.sampled_from(["vertical", "joint"]),
+    scalar_text,
+    st.integers(2000, 2100),
+    st.dates().map(datetime.date.isoformat),
+    st.none() | st.dates(),
+    st.none() | st.text("0123456789abcdef", min_size=64, max_size=64),
+    scalar_text,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    version_rows,
+    st.lists(party_rows, max_size=4),
+    st.lists(terms_rows, max_size=4),
+    st.lists(st.tuples(ids, scalar_text, scalar_text), max_size=3),
+)
+def test_bytes_written_straight_from_rows_are_rfc8785_of_the_document(
+    version, parties, terms, units
+):
+    """Any text (non-ASCII, quotes, control characters), missing values, dates as text or
+    as dates: the quick writer gives the RFC 8785 bytes of the document of the same rows."""
+    contrib = {t[0]: units for t in terms[:1]}
+    document = canonical.build_document(version, parties, terms, contrib)
+    assert canonical._written(version, parties, terms, contrib) == rfc8785.dumps(document)

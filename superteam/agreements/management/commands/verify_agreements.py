@@ -6,10 +6,8 @@ exits non-zero when there is one."""
 from django.core.management.base import BaseCommand, CommandError
 
 from superteam.agreements.models import AgreementVersion, VersionStatus
-from superteam.agreements.verification import INCOMPLETE, INVALID, verify_versions
+from superteam.agreements.verification import INCOMPLETE, INVALID, verify_in_chunks
 from superteam.core.progress import Progress
-
-CHUNK = 500
 
 
 class Command(BaseCommand):
@@ -28,9 +26,8 @@ class Command(BaseCommand):
         ids = list(versions.order_by("pk").values_list("pk", flat=True))
         failures, incomplete, valid = [], 0, 0
         with Progress(len(ids), "Agreement versions", self.stdout) as bar:
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                for check in verify_versions(chunk).values():
+            for chunk, checks in verify_in_chunks(ids):
+                for check in checks.values():
                     if check.verdict == INVALID:
                         failures.append(check)
                     elif check.verdict == INCOMPLETE:
