@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.db import connection
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -228,9 +229,11 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
         ).values_list("active_version_id", flat=True)
     )
     circulated = dict(
-        Entry.objects.filter(
+        row
+        for part in _slices([str(i) for i in ids])
+        for row in Entry.objects.filter(
             subject_type="agreements.agreementversion",
-            subject_id__any_of=[str(i) for i in ids],
+            subject_id__any_of=part,
             kind="agreements.circulated",
         )
         .order_by()
@@ -267,10 +270,11 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
     ]
     ledger = {
         subject_id: (seq, json.loads(payload) if isinstance(payload, str) else payload)
+        for part in _slices([str(row[0]) for row in rows])
         for subject_id, seq, payload in canonical.raw_rows(
             Entry.objects.filter(
                 subject_type="agreements.signature",
-                subject_id__any_of=[str(row[0]) for row in rows],
+                subject_id__any_of=part,
                 kind="agreements.signed",
             )
             .order_by()
@@ -333,6 +337,15 @@ def _verify_chunk(chunk: list[int]) -> dict[int, VersionCheck]:
             check.problems.append(Problem("marked_signed_incomplete"))
         results[vid] = check
     return results
+
+
+def _slices(values: list) -> Iterator[list]:
+    """The values in lists the database takes as parameters of one query: all at once on
+    PostgreSQL (one array), under SQLite's limit of 999 otherwise."""
+    size = connection.features.max_query_params
+    size = len(values) or 1 if size is None else size - 99
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _aware(value) -> datetime.datetime:

@@ -328,3 +328,18 @@ def test_the_verification_api_is_public(signed, client):
     assert data["verdict"] == "invalid"
     assert all(s["problems"][0]["code"] == "ledger_mismatch" for s in data["signatures"])
     assert client.get("/api/agreements/verify/nonexistent").status_code == 404
+
+
+def test_long_id_lists_are_sent_in_slices_the_database_accepts(monkeypatch):
+    from django.db import connection
+
+    from superteam.agreements import verification
+
+    values = [str(i) for i in range(2500)]
+    monkeypatch.setattr(connection.features, "max_query_params", 999)  # SQLite's
+    parts = list(verification._slices(values))
+    assert [len(p) for p in parts] == [900, 900, 700]
+    assert [v for p in parts for v in p] == values
+    monkeypatch.setattr(connection.features, "max_query_params", None)  # PostgreSQL's
+    assert list(verification._slices(values)) == [values]
+    assert list(verification._slices([])) == []
