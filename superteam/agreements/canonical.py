@@ -251,17 +251,12 @@ def build_document(version: tuple, parties: list[tuple], terms: list[tuple], con
 
 def _raw_dec(value) -> str | None:
     """:func:`dec` of a number as the database driver hands it over, without Django's
-    converters: text (PostgreSQL's numeric, see :func:`raw_rows`), a Decimal, or an int
-    or float (SQLite stores decimals with NUMERIC affinity). A float's shortest round-trip
-    text is the decimal that was stored for up to 15 significant digits; longer values
-    take the exact path."""
+    converters: a Decimal, or an int or float (SQLite stores decimals with NUMERIC
+    affinity). A float's shortest round-trip text is the decimal that was stored for up to
+    15 significant digits; longer values take the exact path. (PostgreSQL's numbers come
+    laid out by the database: see :func:`_quick_terms`.)"""
     if value is None or isinstance(value, Decimal):
         return dec(value)
-    if isinstance(value, str):
-        if value.lstrip("-").replace(".", "", 1).isdigit():  # plain digits: lay out as dec()
-            value = value.rstrip("0").rstrip(".") if "." in value else value
-            return "0" if value == "-0" else value
-        return dec(Decimal(value))
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
@@ -293,18 +288,12 @@ DEADLINE_TERM = TERMS_FIELDS.index("deadline")
 def raw_rows(queryset) -> Iterable[tuple]:
     """The rows of a values_list queryset straight from the driver (no per-value Django
     converters: a large share of the time of a bulk verification)."""
-    connection = connections[queryset.db]
     compiler = queryset.query.get_compiler(queryset.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # e.g. ``__in=[]``: no query, no rows (as Django does)
         return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # numeric as its text ("12.5000"): no Decimal made only to be written out again
-            from psycopg.types.string import TextLoader
-
-            cursor.cursor.adapters.register_loader("numeric", TextLoader)
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(2000):
             yield from rows
@@ -338,8 +327,8 @@ def _quick_terms(queryset):
 
 
 def _chunk_rows(version_ids: Iterable[int], quick: bool):
-    """For each chunk of 500 versions: (version rows, parties by version, terms by version,
-    contributions by terms), four queries.
+    """For each chunk of ``BATCH`` versions: (version rows, parties by version, terms by
+    version, contributions by terms), four queries.
 
     Rows are selected by the range of the chunk's ids (cheaper to send than hundreds of
     parameters) and those of other versions in the range are skipped. ``quick`` reads the
@@ -403,7 +392,7 @@ def _chunk_rows(version_ids: Iterable[int], quick: bool):
 
 
 def load_documents(version_ids: Iterable[int], *, quick: bool = False) -> dict[int, dict]:
-    """Documents of many versions from the database, four queries per 500 versions.
+    """Documents of many versions from the database, four queries per ``BATCH`` versions.
 
     ``quick`` reads the rows without Django's converters (see :func:`_chunk_rows`). The
     exact path (the default) is what signing uses; verification compares with its hash
@@ -445,20 +434,11 @@ def _n(value) -> str:
 
 
 def _int(value) -> str:
+    """An integer as the JSON encoder writes it; anything else (a bool, a float) is left to
+    the dict path."""
     if value.__class__ is not int:
         raise _NotPlain
     return int.__repr__(value)
-
-
-def _j(value) -> str:
-    """A scalar as the JSON encoder writes it (separators "," and ":", no ASCII escaping)."""
-    if value.__class__ is str:
-        return _string(value)
-    if value is None:
-        return "null"
-    if value.__class__ is int:
-        return int.__repr__(value)
-    raise _NotPlain  # anything else (a bool, a float, a Decimal): the dict path writes it
 
 
 def _written(version: tuple, parties: list[tuple], terms: list[tuple], contrib) -> bytes:
@@ -504,7 +484,7 @@ def _written(version: tuple, parties: list[tuple], terms: list[tuple], contrib) 
         )
         responsible = (
             f'{{"code":{n(resp_code)},"position":{_int(resp_id)},"title":{n(resp_title)},'
-            f'"unit":{_j(resp_unit)}}}'
+            f'"unit":{"null" if resp_unit is None else _int(resp_unit)}}}'
             if resp_id is not None
             else "null"
         )
