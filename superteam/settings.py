@@ -248,7 +248,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Background work ------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", "superteam.core.tasks_backend.DatabaseBackend"),
         "QUEUES": ["default", "photos", "mail"],
     }
 }

@@ -22,6 +22,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from superteam.core import fastsql
 from superteam.ledger.models import GENESIS_HASH, Checkpoint, Entry, Head, Verification
 
 
@@ -86,6 +87,38 @@ def _locked_head(regency_id: int) -> Head:
     return Head.objects.select_for_update().get(regency_id=regency_id)
 
 
+_HEAD_SQL: dict[str, tuple[str, str]] = {}
+
+
+def _head_statements(conn) -> tuple[str, str]:
+    """SELECT (locking) and UPDATE of a regency's chain head, written once per database:
+    :func:`record` runs on every change of every app (see core/fastsql.py for why)."""
+    found = _HEAD_SQL.get(conn.alias)
+    if found is None:
+        q = conn.ops.quote_name
+        table = q(Head._meta.db_table)
+        lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
+        found = _HEAD_SQL[conn.alias] = (
+            f"SELECT {q('seq')}, {q('hash')} FROM {table} WHERE {q('regency_id')} = %s{lock}",
+            f"UPDATE {table} SET {q('seq')} = %s, {q('hash')} = %s WHERE {q('regency_id')} = %s",
+        )
+    return found
+
+
+def _head(regency_id: int) -> tuple[int, str]:
+    """(seq, hash) of the regency's chain head, locked until the transaction ends
+    (SELECT ... FOR UPDATE on PostgreSQL; SQLite's transactions here are IMMEDIATE: the
+    database's write lock is already held). Creates the head on the regency's first entry."""
+    select, _update = _head_statements(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(select, [regency_id])
+        row = cursor.fetchone()
+    if row is None:
+        head = _locked_head(regency_id)
+        return head.seq, head.hash
+    return row[0], row[1]
+
+
 def record(
     *,
     regency,
@@ -94,7 +127,8 @@ def record(
     actor=None,
     payload: dict | None = None,
 ) -> Entry:
-    """Append one event to the regency's chain (call inside the change's transaction)."""
+    """Append one event to the regency's chain (call inside the change's transaction: the
+    change and its entry commit or roll back together; a failure here fails the change)."""
     regency_id = regency if isinstance(regency, int) else regency.pk
     subject_type = (
         f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
@@ -102,12 +136,12 @@ def record(
     subject_id = str(subject.pk) if subject is not None else ""
     actor_id = getattr(actor, "pk", actor)
     clean_payload = jsonable(payload or {})
-    with transaction.atomic():
-        head = _locked_head(regency_id)
+    with transaction.atomic(savepoint=False):
+        head_seq, head_hash = _head(regency_id)
         # Truncated to milliseconds so every database stores exactly what was hashed.
         now = timezone.now()
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-        seq = head.seq + 1
+        seq = head_seq + 1
         document = entry_document(
             seq=seq,
             regency_id=regency_id,
@@ -118,21 +152,23 @@ def record(
             payload=clean_payload,
             created_at=now,
         )
-        digest = chain_hash(head.hash, document)
-        entry = Entry.objects.create(
-            regency_id=regency_id,
-            seq=seq,
-            kind=kind,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            actor_id=actor_id,
-            payload=clean_payload,
-            created_at=now,
-            prev_hash=head.hash,
-            hash=digest,
+        digest = chain_hash(head_hash, document)
+        entry = fastsql.insert(
+            Entry(
+                regency_id=regency_id,
+                seq=seq,
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                actor_id=actor_id,
+                payload=clean_payload,
+                created_at=now,
+                prev_hash=head_hash,
+                hash=digest,
+            )
         )
-        head.seq, head.hash = seq, digest
-        head.save(update_fields=["seq", "hash"])
+        with connection.cursor() as cursor:
+            cursor.execute(_head_statements(connection)[1], [seq, digest, regency_id])
     return entry
 
 

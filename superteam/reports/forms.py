@@ -27,12 +27,28 @@ class IsoDateField(forms.DateField):
         return super().to_python(value)
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit among those the actor may report for. ``units`` (a callable) makes the
+    queryset when the choices are first needed: most reports are for the unit of the
+    position and never need it (building it costs as much as checking the whole form)."""
+
+    units = None
+
+    def _get_queryset(self):
+        if self.units is not None:
+            units, self.units = self.units, None
+            self._set_queryset(units())
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+
 class ReportForm(forms.Form):
     """A daily report: what was done, where, when, acting in which position."""
 
     idempotency_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
     position = forms.TypedChoiceField(label=pgettext_lazy("jabatan", "Reporting as"), coerce=int)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("For unit"),
         queryset=Unit.objects.none(),
         required=False,
@@ -73,11 +89,15 @@ class ReportForm(forms.Form):
         self.fields["position"].choices = [(p.pk, f"{p.title} — {p.unit.name}") for p in positions]
         if len(positions) == 1:
             self.fields["position"].initial = positions[0].pk
-        head_paths = [p.unit.path for p in positions if p.is_head]
-        units = Unit.objects.filter(pk__in=[p.unit_id for p in positions])
-        for path in head_paths:
-            units = units | Unit.objects.filter(path__startswith=path, is_active=True)
-        self.fields["unit"].queryset = units.distinct().select_related("regency")
+
+        def units():
+            head_paths = [p.unit.path for p in positions if p.is_head]
+            found = Unit.objects.filter(pk__in=[p.unit_id for p in positions])
+            for path in head_paths:
+                found = found | Unit.objects.filter(path__startswith=path, is_active=True)
+            return found.distinct().select_related("regency")
+
+        self.fields["unit"].units = units
         for name in ("latitude", "longitude", "photos_expected", "client_created_at"):
             self.fields[name].widget = forms.HiddenInput()
 

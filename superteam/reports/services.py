@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import logging
+import os
 import secrets
 import zoneinfo
 from dataclasses import dataclass, field
@@ -19,13 +20,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from superteam.core import fastsql
 from superteam.core.permissions import actor_for, can
 from superteam.ledger.services import record
 from superteam.reports import photos as photo_checks
@@ -200,11 +202,38 @@ def _store_originals(*, regency, photos: list) -> list[str]:
     try:
         for checked in photos:
             name = f"reports/{regency.pk}/{now:%Y/%m}/{secrets.token_hex(16)}.{checked.extension}"
-            names.append(storage.save(name, ContentFile(checked.data)))
+            names.append(_write_new(storage, name, checked.data))
     except Exception:
         _delete_files(storage, names)
         raise
     return names
+
+
+_DIRECTORIES: set[str] = set()
+
+
+def _write_new(storage, name: str, data: bytes) -> str:
+    """Write a new file. On the file system (the default) the name, random, is created
+    exclusively (O_EXCL) in one system call instead of the storage's existence checks,
+    temporary name and chunked copy; other storages (S3, ...) save it their way."""
+    if not isinstance(storage, FileSystemStorage):
+        return storage.save(name, ContentFile(data))
+    path = storage.path(name)
+    directory = os.path.dirname(path)
+    if directory not in _DIRECTORIES:
+        os.makedirs(directory, mode=storage.directory_permissions_mode or 0o777, exist_ok=True)
+        _DIRECTORIES.add(directory)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        if storage.file_permissions_mode is not None:
+            os.chmod(path, storage.file_permissions_mode)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return name
 
 
 def _delete_files(storage, names) -> None:
@@ -295,7 +324,7 @@ def _create(
     *, author, key, digest, data: ReportData, photos, names, channel, now, process_photos=True
 ) -> Report:
     regency = data.unit.regency
-    report = Report.objects.create(
+    report = Report(
         regency=regency,
         unit=data.unit,
         date=data.date,
@@ -313,6 +342,7 @@ def _create(
         submitted_at=now,
         client_created_at=data.client_created_at,
     )
+    fastsql.insert(report)
     rows = [
         Photo(
             regency=regency,
@@ -334,7 +364,8 @@ def _create(
         Photo(regency=regency, report=report, slot=len(photos) + i, status=PhotoStatus.MISSING)
         for i in range(1, missing + 1)
     ]
-    Photo.objects.bulk_create(rows)
+    for row in rows:
+        fastsql.insert(row)
     report.api_photos = rows  # what the API answers with, without reading them back
     _link(report=report, data=data, actor=author, at=now)
     bump_unit_day(

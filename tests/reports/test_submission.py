@@ -144,21 +144,33 @@ def test_a_failure_midway_leaves_nothing(personas, reporting, today, media, monk
 def test_a_failure_while_storing_the_second_photo_leaves_nothing(
     personas, reporting, today, media, monkeypatch
 ):
-    storage = services.private_storage()
-    real_save = type(storage).save
+    real_write = services._write_new
     calls = []
 
-    def flaky_save(self, name, content, max_length=None):
+    def flaky_write(storage, name, data):
         calls.append(name)
         if len(calls) == 2:
             raise OSError("disk full")
-        return real_save(self, name, content, max_length=max_length)
+        return real_write(storage, name, data)
 
-    monkeypatch.setattr(type(storage), "save", flaky_save)
+    monkeypatch.setattr(services, "_write_new", flaky_write)
     with pytest.raises(OSError):
         submit(personas, today, photos=[jpeg(1), jpeg(2)])
+    assert len(calls) == 2
     assert Report.objects.count() == 0
     assert _files(media / "private") == []
+
+
+def test_an_original_is_written_exclusively_and_whole(media):
+    """The file-system fast path creates the file (never overwrites one) with every byte;
+    a file that cannot be written completely is removed."""
+    storage = services.private_storage()
+    data = bytes(range(256)) * 1200
+    name = services._write_new(storage, "reports/test/a.jpg", data)
+    assert storage.open(name).read() == data
+    with pytest.raises(FileExistsError):
+        services._write_new(storage, "reports/test/a.jpg", b"other")
+    assert storage.open(name).read() == data
 
 
 def test_the_reporter_must_hold_the_position(personas, reporting, today):
