@@ -44,8 +44,9 @@ def _current_assignments(person_id: int, day: datetime.date) -> list:
         q = connection.ops.quote_name
         joined = Joined((Assignment, "a"), (Position, "p"), (Unit, "u"))
         a, p, u = (m._meta for m in (Assignment, Position, Unit))
+        # Only quoted model names go into the text; the values are parameters.
         sql = (
-            f"SELECT {joined.columns(connection)} FROM {q(a.db_table)} a"
+            f"SELECT {joined.columns(connection)} FROM {q(a.db_table)} a"  # noqa: S608
             f" INNER JOIN {q(p.db_table)} p ON a.{q('position_id')} = p.{q('id')}"
             f" INNER JOIN {q(u.db_table)} u ON p.{q('unit_id')} = u.{q('id')}"
             f" WHERE a.{q('person_id')} = %s AND a.{q('start')} <= %s"

@@ -8,8 +8,8 @@ second at peak, so the row is written with :func:`superteam.core.fastsql.insert`
 
 from __future__ import annotations
 
-from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
 from django_tasks.utils import normalize_json
+from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
 
 from superteam.core import fastsql
 

@@ -98,10 +98,12 @@ def _head_statements(conn) -> tuple[str, str]:
         q = conn.ops.quote_name
         table = q(Head._meta.db_table)
         lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
-        found = _HEAD_SQL[conn.alias] = (
-            f"SELECT {q('seq')}, {q('hash')} FROM {table} WHERE {q('regency_id')} = %s{lock}",
-            f"UPDATE {table} SET {q('seq')} = %s, {q('hash')} = %s WHERE {q('regency_id')} = %s",
+        # Only quoted model names go into the text; the values are parameters.
+        select = f"SELECT {q('seq')}, {q('hash')} FROM {table} WHERE {q('regency_id')} = %s"  # noqa: S608
+        update = (
+            f"UPDATE {table} SET {q('seq')} = %s, {q('hash')} = %s WHERE {q('regency_id')} = %s"  # noqa: S608
         )
+        found = _HEAD_SQL[conn.alias] = (select + lock, update)
     return found
 
 
