@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -33,6 +34,11 @@ class UnitChoiceField(forms.ModelChoiceField):
     position and never need it (building it costs as much as checking the whole form)."""
 
     units = None
+
+    def offer(self, units) -> None:
+        """``units``: a callable returning the queryset; the widget asks when it renders."""
+        self.units = units
+        self.widget.choices = CallableChoiceIterator(lambda: self.choices)
 
     def _get_queryset(self):
         if self.units is not None:
@@ -97,7 +103,7 @@ class ReportForm(forms.Form):
                 found = found | Unit.objects.filter(path__startswith=path, is_active=True)
             return found.distinct().select_related("regency")
 
-        self.fields["unit"].units = units
+        self.fields["unit"].offer(units)
         for name in ("latitude", "longitude", "photos_expected", "client_created_at"):
             self.fields[name].widget = forms.HiddenInput()
 

@@ -1,6 +1,7 @@
 """The pages: the phone form without JavaScript, a report, originals, the calendar."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,37 @@ def test_pages_in_english(personas, reporting, today, client_as, settings):
         in client.get(reverse("reports:compliance")).content.decode()
     )
     assert "Daily digest" in client.get(reverse("reports:digest")).content.decode()
+
+
+def test_a_head_is_offered_the_units_under_them_on_the_form(personas, reporting, client_as):
+    """The unit choices are built only when needed; the page needs them."""
+    page = client_as(personas.head).get(reverse("reports:submit"))
+    options = re.findall(r'<option value="(\d+)"', page.content.decode())
+    assert str(personas.pustu.pk) in options and str(personas.puskesmas.pk) in options
+    assert str(personas.other_dinas.pk) not in options
+
+
+def test_staff_are_not_asked_for_a_unit(personas, reporting, client_as):
+    page = client_as(personas.staff).get(reverse("reports:submit")).content.decode()
+    assert 'name="unit"' not in page
+
+
+def test_the_form_accepts_a_unit_under_the_head_and_refuses_others(personas, reporting, today):
+    from superteam.core.permissions import actor_for
+    from superteam.reports.forms import ReportForm
+
+    actor = actor_for(personas.head)
+    base = {
+        "idempotency_key": "form-unit-check-1",
+        "position": str(actor.positions[0].pk),
+        "date": today.isoformat(),
+        "title": "Supervisi pustu",
+        "narrative": "Kunjungan supervisi.",
+    }
+    good = ReportForm({**base, "unit": str(personas.pustu.pk)}, actor=actor)
+    assert good.is_valid(), good.errors
+    assert good.cleaned_data["unit"] == personas.pustu
+    bad = ReportForm({**base, "unit": str(personas.other_dinas.pk)}, actor=actor)
+    assert not bad.is_valid() and "unit" in bad.errors
+    own = ReportForm(base, actor=actor)
+    assert own.is_valid() and own.cleaned_data["unit"] == actor.positions[0].unit
