@@ -13,8 +13,10 @@
    reads EXIF, hashes and flags while the reports arrive.
 4. Baseline, same server, same 8 clients: a trivial authenticated POST
    (``POST /api/reports/ping``, token checked, nothing stored), requests per second.
-   Then the upload alone, for reference: the same POST carrying a report's multipart body
-   (fields and a ~300 KB photo), which the server receives but does not parse.
+   Then, for reference: the upload alone (the same POST carrying a report's multipart body,
+   fields and a ~300 KB photo, which the server receives but does not parse), and the
+   validation alone (report bodies dated tomorrow to ``POST /api/reports/``: parsed, form
+   and photo checked, refused with 400 before anything is written).
 5. N reports, each with its own photo, ``POST /api/reports/`` (multipart, idempotency key):
    accepted reports per second, p50/p95 latency. Then resends of some of them (must answer
    200 with the same report) and one conflicting resend (must answer 409).
@@ -337,10 +339,17 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def ping_rate(
-    port: int, devices: list[dict], clients: int, seconds: float, bodies: list | None = None
+    port: int,
+    devices: list[dict],
+    clients: int,
+    seconds: float,
+    bodies: list | None = None,
+    path: str = "/api/reports/ping",
+    expect: int = 200,
 ) -> dict:
     """Authenticated POSTs that store nothing, for ``seconds``; with ``bodies`` ((bytes,
-    content type) pairs) each carries one, which the server receives and does not parse."""
+    content type) pairs) each carries one, which the ping receives and does not parse.
+    ``path``/``expect``: another endpoint and the status every answer must have."""
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     bad = [0]
@@ -355,9 +364,9 @@ def ping_rate(
             if bodies:
                 body, headers["Content-Type"] = bodies[(i + sent * clients) % len(bodies)]
                 sent += 1
-            status, _body, took = client.post("/api/reports/ping", body, headers)
+            status, _body, took = client.post(path, body, headers)
             with lock:
-                if status == 200:
+                if status == expect:
                     latencies.append(took)
                 else:
                     bad[0] += 1
@@ -600,6 +609,31 @@ def main(argv=None) -> int:
             f"p95 {carried['p95']:.1f} ms, {carried['bad']} errors); server CPU "
             f"{carried_cpu * 1000:.1f} ms per request"
         )
+        # Everything a report costs before it is stored: the same report bodies sent to
+        # POST /api/reports/ dated in the future, so each is parsed, its form and photo
+        # checked, and refused (400) just before the original is written.
+        say(
+            f"Validation alone: report bodies dated tomorrow (parsed, checked, refused), "
+            f"{seconds:.0f} s…"
+        )
+        tomorrow = (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+        refused = [
+            multipart(
+                {**report_fields(i, tomorrow), "idempotency_key": f"refused-{i:06d}-x"},
+                [("photos", f"IMG_{i:05d}.jpg", p.read_bytes())],
+            )
+            for i, p in enumerate(photos[:16])
+        ]
+        cpu = cpu_seconds(server.pid)
+        checked = ping_rate(
+            port, devices, args.clients, seconds, bodies=refused, path="/api/reports/", expect=400
+        )
+        checked_cpu = (cpu_seconds(server.pid) - cpu) / max(1, checked["ok"])
+        say(
+            f"  {checked['rps']:.1f} req/s ({checked['rps'] / base['rps']:.2f} of the baseline; "
+            f"p95 {checked['p95']:.1f} ms, {checked['bad']} other answers); server CPU "
+            f"{checked_cpu * 1000:.1f} ms per request"
+        )
         say(f"Reports: {n} × POST /api/reports/ with a photo, {args.clients} clients…")
         cpu, worker_cpu = cpu_seconds(server.pid), cpu_seconds(worker.pid)
         run = submit_reports(port, devices, photos, day, args.clients)
@@ -651,7 +685,8 @@ def main(argv=None) -> int:
         f"Stored {stored} reports for {run['accepted']} accepted ({counts['keys']} keys, rollup "
         f"{counts['rollup_reports']}), {photos_stored} photos; p95 {run['p95']:.0f} ms; "
         f"{run['rps']:.1f} reports/s vs {base['rps']:.1f} authenticated POST/s "
-        f"({carried['rps']:.1f}/s carrying the upload alone)" + ("" if ok else " — MISMATCH")
+        f"({carried['rps']:.1f}/s carrying the upload alone, {checked['rps']:.1f}/s parsed and "
+        f"checked but refused)" + ("" if ok else " — MISMATCH")
     )
     say(result_line(ratio, ok))
     return 0
