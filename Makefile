@@ -21,6 +21,7 @@ setup: $(VENV)/.installed
 # served on http://127.0.0.1:$(PORT) with the background worker beside it.
 demo: export DEBUG = 1
 demo: export DEMO_MODE = 1
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo

@@ -36,6 +36,7 @@ from superteam.reports.models import (
     PhotoFlag,
     Report,
     ReportStatus,
+    UnitDay,
 )
 from superteam.reports.photos import check_uploads
 from superteam.reports.services import (
@@ -366,7 +367,11 @@ def digest(request):
     require(request, "reports.oversee")
     regency = _regency_or_404(request)
     under = _scope_unit(request, regency)
-    day = parse_day(request.GET.get("day"), regency_today(regency))
+    today = regency_today(regency)
+    day = parse_day(request.GET.get("day"), today)
+    instead_of = None
+    if not request.GET.get("day"):
+        day, instead_of = _digest_default_day(regency, today, under)
     data = build_digest(regency=regency, day=day, under=under)
     return render(
         request,
@@ -375,9 +380,26 @@ def digest(request):
             "digest": data,
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
-            "today": regency_today(regency),
+            "today": today,
+            "instead_of": instead_of,
         },
     )
+
+
+def _digest_default_day(regency, today: datetime.date, under) -> tuple[datetime.date, object]:
+    """Today, unless it is a day off on which nothing was reported (a Sunday morning): then
+    the last working day of the past two weeks, and today as what it stands in for."""
+    if compliance.is_working_day(regency=regency, day=today):
+        return today, None
+    reported = UnitDay.objects.filter(regency=regency, date=today, reports__gt=0)
+    if under is not None:
+        reported = reported.filter(unit__path__startswith=under.path)
+    if reported.exists():
+        return today, None
+    earlier = compliance.working_days(
+        regency=regency, start=today - datetime.timedelta(days=14), end=today
+    )
+    return (earlier[-1], today) if earlier else (today, None)
 
 
 @login_required

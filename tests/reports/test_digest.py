@@ -5,6 +5,7 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -156,3 +157,25 @@ def test_the_digest_page_has_constant_queries(personas, day_of_reports, client_a
         )
     many, _response = count()
     assert many == few
+
+
+def test_on_a_day_off_the_digest_opens_on_the_last_working_day(personas, client_as, monkeypatch):
+    """Sunday morning, nothing reported: the regent sees Friday's digest, told so; a day
+    asked for is shown as asked; reports sent on the Sunday keep the Sunday."""
+    from superteam.reports import views
+    from superteam.reports.models import UnitDay
+
+    sunday, friday = datetime.date(2026, 3, 8), datetime.date(2026, 3, 6)
+    monkeypatch.setattr(views, "regency_today", lambda regency, now=None: sunday)
+    client = client_as(personas.regent)
+    page = client.get(reverse("reports:digest"))
+    assert page.context["digest"].day == friday and page.context["instead_of"] == sunday
+    assert "Hari ini (Minggu) bukan hari kerja" in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("reports:digest"))
+    assert "Today (Sunday) is not a working day" in page.content.decode()
+    asked = client.get(reverse("reports:digest"), {"day": sunday.isoformat()})
+    assert asked.context["digest"].day == sunday and asked.context["instead_of"] is None
+    UnitDay.objects.create(regency=personas.regency, unit=personas.pustu, date=sunday, reports=1)
+    again = client.get(reverse("reports:digest"))
+    assert again.context["digest"].day == sunday and again.context["instead_of"] is None
