@@ -7,12 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
 def _num(value: float) -> str:
+    """A number for SVG coordinates, CSS and ARIA values: always a decimal point."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _shown(value: float) -> str:
+    """A number for people to read, in the active language (Indonesian: 85,7)."""
+    rounded = round(float(value), 1)
+    places = 0 if rounded == int(rounded) else 1
+    return number_format(rounded, decimal_pos=places)
 
 
 def bar_chart(
@@ -37,7 +46,7 @@ def bar_chart(
                 label,
                 cls,
                 _num(share),
-                _num(value),
+                _shown(value),
                 suffix,
             )
         )
@@ -76,7 +85,7 @@ def line_chart(
     coords = [xy(i, v) for i, (_, v) in enumerate(points)]
     line = " ".join(f"{_num(x)},{_num(y)}" for x, y in coords)
     area = f"{_num(pad_l)},{_num(pad_t + ph)} {line} {_num(coords[-1][0])},{_num(pad_t + ph)}"
-    summary = "; ".join(f"{label}: {_num(v)}{suffix}" for label, v in points)
+    summary = "; ".join(f"{label}: {_shown(v)}{suffix}" for label, v in points)
     out = [
         format_html(
             '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>',
@@ -93,10 +102,10 @@ def line_chart(
             pad_t + ph,
         ),
         format_html(
-            '<text x="{}" y="{}" text-anchor="end">{}</text>', pad_l - 4, pad_t + 10, _num(hi)
+            '<text x="{}" y="{}" text-anchor="end">{}</text>', pad_l - 4, pad_t + 10, _shown(hi)
         ),
         format_html(
-            '<text x="{}" y="{}" text-anchor="end">{}</text>', pad_l - 4, pad_t + ph, _num(lo)
+            '<text x="{}" y="{}" text-anchor="end">{}</text>', pad_l - 4, pad_t + ph, _shown(lo)
         ),
         format_html(
             '<polygon class="area" points="{}"></polygon><polyline class="line" points="{}"></polyline>',
@@ -111,7 +120,7 @@ def line_chart(
                 _num(x),
                 _num(y),
                 label,
-                _num(v),
+                _shown(v),
                 suffix,
             )
         )
@@ -138,6 +147,6 @@ def meter(value: float, *, maximum: float = 100, label: str = "", tone: str = ""
         tone,
         _num(maximum),
         _num(value),
-        escape(label) or _num(value),
+        escape(label) or _shown(value),
         _num(share * 100),
     )
