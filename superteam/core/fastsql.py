@@ -31,7 +31,7 @@ _inserts: dict = {}
 class _Insert:
     """The INSERT of one model on one database: SQL, fields, returning fields, converters."""
 
-    def __init__(self, model, using: str, obj):
+    def __init__(self, model, using: str):
         meta = model._meta
         connection = connections[using]
         self.fields = [
@@ -39,10 +39,12 @@ class _Insert:
         ]
         self.returning = list(meta.db_returning_fields)
         query = InsertQuery(model)
-        query.insert_values(self.fields, [obj], raw=False)
-        self.compiler = query.get_compiler(using=using)
-        self.compiler.returning_fields = self.returning
-        ((self.sql, _params),) = self.compiler.as_sql()
+        # Compiled for a blank instance: every value is a plain placeholder (no field has a
+        # per-value placeholder or a database default, see _fast_insert_possible).
+        query.insert_values(self.fields, [model()], raw=False)
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = self.returning
+        ((self.sql, _params),) = compiler.as_sql()  # only the text is kept, not the object
         cols = [f.get_col(meta.db_table) for f in self.returning]
         self.converters = [
             (i, col, col.get_db_converters(connection))
@@ -58,7 +60,9 @@ def _fast_insert_possible(model, using: str) -> bool:
     meta = model._meta
     if meta.parents or meta.proxy:
         return False
-    return not any(hasattr(f, "get_placeholder") for f in meta.local_concrete_fields)
+    return not any(
+        hasattr(f, "get_placeholder") or f.has_db_default() for f in meta.local_concrete_fields
+    )
 
 
 def insert(obj, *, using: str | None = None):
@@ -72,21 +76,16 @@ def insert(obj, *, using: str | None = None):
     key = (model, using)
     statement = _inserts.get(key)
     if statement is None:
-        if not _fast_insert_possible(model, using):
-            _inserts[key] = False
-        else:
-            obj._prepare_related_fields_for_save(operation_name="save")
-            statement = _inserts[key] = _Insert(model, using, obj)
-    if not statement:
-        obj.save(force_insert=True, using=using)
+        possible = _fast_insert_possible(model, using)
+        statement = _inserts[key] = _Insert(model, using) if possible else False
+    if not statement or any(
+        hasattr(getattr(obj, f.attname), "resolve_expression") for f in statement.fields
+    ):
+        obj.save(force_insert=True, using=using)  # the ORM's way (an expression: compiled)
         return obj
     obj._prepare_related_fields_for_save(operation_name="save")
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    compiler = statement.compiler
-    values = [compiler.pre_save_val(f, obj) for f in statement.fields]
-    if any(hasattr(v, "resolve_expression") for v in values):
-        obj.save(force_insert=True, using=using)  # an expression: the ORM compiles it
-        return obj
+    values = [f.pre_save(obj, True) for f in statement.fields]  # as the insert compiler does
     connection = connections[using]
     params = [
         f.get_db_prep_save(v, connection=connection)

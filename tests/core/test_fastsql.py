@@ -198,3 +198,25 @@ def test_an_actor_reads_its_positions_in_one_query(personas):
         units = [p.unit.name for p in actor.positions]
     assert titles == ["Perawat Pustu"] and units == [personas.pustu.name]
     assert len(queries) == 1
+
+
+def test_an_expression_value_is_saved_the_orm_way(personas):
+    from django.db.models import Value
+    from django.db.models.functions import Upper
+
+    fastsql.insert(_report(personas, "expr-key-1", title=Upper(Value("jemput bola"))))
+    assert Report.objects.get(idempotency_key="expr-key-1").title == "JEMPUT BOLA"
+
+
+def test_the_compiled_statement_keeps_no_instance_alive(personas):
+    import gc
+    import weakref
+
+    fastsql._inserts.pop((Report, "default"), None)  # compiled anew for this report
+    report = _report(personas, "pinned-key-1")
+    fastsql.insert(report)
+    alive = weakref.ref(report)
+    del report
+    gc.collect()
+    assert alive() is None
+    assert Report.objects.filter(idempotency_key="pinned-key-1").exists()
