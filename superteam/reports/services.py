@@ -220,11 +220,15 @@ def _write_new(storage, name: str, data: bytes) -> str:
         return storage.save(name, ContentFile(data))
     path = storage.path(name)
     directory = os.path.dirname(path)
-    if directory not in _DIRECTORIES:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        if directory not in _DIRECTORIES:
+            raise FileNotFoundError(directory)
+        fd = os.open(path, flags, 0o666)
+    except FileNotFoundError:  # first file of the month, or the folder was removed since
         os.makedirs(directory, mode=storage.directory_permissions_mode or 0o777, exist_ok=True)
         _DIRECTORIES.add(directory)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags, 0o666)
+        fd = os.open(path, flags, 0o666)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

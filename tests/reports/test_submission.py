@@ -171,6 +171,10 @@ def test_an_original_is_written_exclusively_and_whole(media):
     with pytest.raises(FileExistsError):
         services._write_new(storage, "reports/test/a.jpg", b"other")
     assert storage.open(name).read() == data
+    storage.delete(name)
+    os.rmdir(storage.path("reports/test"))  # the folder removed behind the process's back
+    assert services._write_new(storage, "reports/test/b.jpg", b"again") == "reports/test/b.jpg"
+    assert storage.open("reports/test/b.jpg").read() == b"again"
 
 
 def test_the_reporter_must_hold_the_position(personas, reporting, today):
