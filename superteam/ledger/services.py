@@ -74,19 +74,6 @@ def chain_hash(prev_hash: str, document: dict) -> str:
     return hashlib.sha256(bytes.fromhex(prev_hash) + rfc8785.dumps(document)).hexdigest()
 
 
-def _locked_head(regency_id: int) -> Head:
-    try:
-        return Head.objects.select_for_update().get(regency_id=regency_id)
-    except Head.DoesNotExist:
-        pass
-    try:
-        with transaction.atomic():
-            Head.objects.create(regency_id=regency_id)
-    except IntegrityError:
-        pass  # another writer created it first
-    return Head.objects.select_for_update().get(regency_id=regency_id)
-
-
 _HEAD_SQL: dict[str, tuple[str, str]] = {}
 
 
@@ -115,10 +102,46 @@ def _head(regency_id: int) -> tuple[int, str]:
     with connection.cursor() as cursor:
         cursor.execute(select, [regency_id])
         row = cursor.fetchone()
-    if row is None:
-        head = _locked_head(regency_id)
-        return head.seq, head.hash
+        if row is None:  # the regency's first entry
+            try:
+                with transaction.atomic():
+                    Head.objects.create(regency_id=regency_id)
+            except IntegrityError:
+                pass  # another writer created it first
+            cursor.execute(select, [regency_id])
+            row = cursor.fetchone()
     return row[0], row[1]
+
+
+def _chained_entry(
+    *, regency_id: int, seq: int, prev_hash: str, kind: str, subject, actor, payload
+) -> Entry:
+    """The unsaved entry ``seq`` of a chain whose entry before hashes to ``prev_hash``."""
+    subject_type = (
+        f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
+    )
+    subject_id = str(subject.pk) if subject is not None else ""
+    actor_id = getattr(actor, "pk", actor)
+    clean_payload = jsonable(payload or {})
+    # Truncated to milliseconds so every database stores exactly what was hashed.
+    now = timezone.now()
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    fields = {
+        "seq": seq,
+        "kind": kind,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "actor_id": actor_id,
+        "payload": clean_payload,
+        "created_at": now,
+    }
+    digest = chain_hash(prev_hash, entry_document(regency_id=regency_id, **fields))
+    return Entry(regency_id=regency_id, prev_hash=prev_hash, hash=digest, **fields)
+
+
+def _move_head(regency_id: int, seq: int, digest: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_head_statements(connection)[1], [seq, digest, regency_id])
 
 
 def record(
@@ -132,45 +155,20 @@ def record(
     """Append one event to the regency's chain (call inside the change's transaction: the
     change and its entry commit or roll back together; a failure here fails the change)."""
     regency_id = regency if isinstance(regency, int) else regency.pk
-    subject_type = (
-        f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
-    )
-    subject_id = str(subject.pk) if subject is not None else ""
-    actor_id = getattr(actor, "pk", actor)
-    clean_payload = jsonable(payload or {})
     with transaction.atomic(savepoint=False):
         head_seq, head_hash = _head(regency_id)
-        # Truncated to milliseconds so every database stores exactly what was hashed.
-        now = timezone.now()
-        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-        seq = head_seq + 1
-        document = entry_document(
-            seq=seq,
-            regency_id=regency_id,
-            kind=kind,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            actor_id=actor_id,
-            payload=clean_payload,
-            created_at=now,
-        )
-        digest = chain_hash(head_hash, document)
         entry = fastsql.insert(
-            Entry(
+            _chained_entry(
                 regency_id=regency_id,
-                seq=seq,
-                kind=kind,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                actor_id=actor_id,
-                payload=clean_payload,
-                created_at=now,
+                seq=head_seq + 1,
                 prev_hash=head_hash,
-                hash=digest,
+                kind=kind,
+                subject=subject,
+                actor=actor,
+                payload=payload,
             )
         )
-        with connection.cursor() as cursor:
-            cursor.execute(_head_statements(connection)[1], [seq, digest, regency_id])
+        _move_head(regency_id, entry.seq, entry.hash)
     return entry
 
 
@@ -192,51 +190,23 @@ def record_many(*, regency, events: list[dict], batch_size: int = 2000) -> int:
     ``kind`` and optionally ``subject`` (a model instance), ``actor`` and ``payload``."""
     regency_id = regency if isinstance(regency, int) else regency.pk
     with transaction.atomic():
-        head = _locked_head(regency_id)
-        seq, prev = head.seq, head.hash
+        seq, prev = _head(regency_id)
         rows = []
         for event in events:
-            subject = event.get("subject")
-            subject_type = (
-                f"{subject._meta.app_label}.{subject._meta.model_name}"
-                if subject is not None
-                else ""
-            )
-            subject_id = str(subject.pk) if subject is not None else ""
-            actor_id = getattr(event.get("actor"), "pk", event.get("actor"))
-            payload = jsonable(event.get("payload") or {})
-            now = timezone.now()
-            now = now.replace(microsecond=now.microsecond // 1000 * 1000)
             seq += 1
-            document = entry_document(
-                seq=seq,
+            entry = _chained_entry(
                 regency_id=regency_id,
+                seq=seq,
+                prev_hash=prev,
                 kind=event["kind"],
-                subject_type=subject_type,
-                subject_id=subject_id,
-                actor_id=actor_id,
-                payload=payload,
-                created_at=now,
+                subject=event.get("subject"),
+                actor=event.get("actor"),
+                payload=event.get("payload"),
             )
-            digest = chain_hash(prev, document)
-            rows.append(
-                Entry(
-                    regency_id=regency_id,
-                    seq=seq,
-                    kind=event["kind"],
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    actor_id=actor_id,
-                    payload=payload,
-                    created_at=now,
-                    prev_hash=prev,
-                    hash=digest,
-                )
-            )
-            prev = digest
+            rows.append(entry)
+            prev = entry.hash
         Entry.objects.bulk_create(rows, batch_size=batch_size)
-        head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
+        _move_head(regency_id, seq, prev)
     return len(rows)
 
 
