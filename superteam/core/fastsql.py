@@ -6,11 +6,12 @@ to run it. The few statements on paths that run hundreds of times a second (a re
 arriving; the actor's positions, read on nearly every request) use this module instead:
 
 - :func:`insert` writes one model instance with the SQL Django's own insert compiler made
-  for the first instance of that model (cached per database), the values prepared exactly
+  once for that model (for a blank instance; cached per database), the values prepared exactly
   as Django prepares them (``pre_save``, ``get_db_prep_save``) and the returned primary key
   run through the same converters, the ``pre_save`` and ``post_save`` signals sent: what
   ``obj.save(force_insert=True)`` does for a new row (a model whose fields need a
-  per-value placeholder, or an inherited model, is saved the ORM's way).
+  per-value placeholder or have a database default, an inherited model, or a value that is
+  an expression is saved the ORM's way).
 - :class:`Joined` selects the concrete fields of several joined models in one row and turns
   each row into model instances (``Model.from_db``) through Django's converters for each
   column, as ``select_related`` does.
