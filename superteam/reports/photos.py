@@ -315,6 +315,17 @@ def _encode_jpeg(image: Image.Image, quality: int, *, progressive: bool = True) 
     return out.getvalue()
 
 
+def _fit(image: Image.Image, box: int) -> Image.Image:
+    """The picture shrunk to fit a ``box`` x ``box`` square (the picture itself if it
+    fits): a new image, never a copy made only to be shrunk in place."""
+    width, height = image.size
+    scale = min(box / width, box / height)
+    if scale >= 1:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
 def read_original(data: bytes, *, time_zone: str = "Asia/Jakarta") -> PhotoFacts:
     """Read facts from an original and make its derivatives (called by the background task)."""
     image = Image.open(io.BytesIO(data))
@@ -326,7 +337,8 @@ def read_original(data: bytes, *, time_zone: str = "Asia/Jakarta") -> PhotoFacts
     latitude, longitude = _gps(exif)
     if image.format == "JPEG":
         image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))
-    image = ImageOps.exif_transpose(image)
+    # In place: without an orientation to apply, a copy would only double the pixels.
+    ImageOps.exif_transpose(image, in_place=True)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
@@ -334,10 +346,8 @@ def read_original(data: bytes, *, time_zone: str = "Asia/Jakarta") -> PhotoFacts
         image = background
     elif image.mode == "L":
         image = image.convert("RGB")
-    display = image.copy()
-    display.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.LANCZOS)
-    thumb = display.copy()
-    thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+    display = _fit(image, DISPLAY_SIZE)
+    thumb = _fit(display, THUMBNAIL_SIZE)
     return PhotoFacts(
         taken_at=taken_at,
         latitude=latitude,
