@@ -116,6 +116,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers of all processes queue on a file lock rather than SQLite's sleep-and-retry
+    # (superteam/core/sqlite_queue/base.py).
+    DATABASES["default"]["ENGINE"] = "superteam.core.sqlite_queue"
     # IMMEDIATE transactions make concurrent writers queue instead of failing with
     # "database is locked" when a read turns into a write (ledger appends rely on it).
     DATABASES["default"]["OPTIONS"] = {

@@ -1,0 +1,61 @@
+"""SQLite whose write transactions queue on a file lock instead of sleeping and retrying.
+
+SQLite lets one writer in at a time. Another that tries meanwhile gets "busy", and SQLite's
+busy handler sleeps before it tries again: 1, 2, 5, 10, 15, 20, 25 … 100 ms, however soon
+the lock comes free. With a few processes writing (several gunicorn workers, the task
+worker) that leaves CPUs idle and stretches answers. Here a transaction first takes an
+exclusive ``flock`` on a file beside the database (``<name>-writers``); a writer that has
+to wait sleeps in the kernel and is woken the moment the one before it finishes. The
+transactions are IMMEDIATE (settings), so the order of the two locks is always the same:
+the file lock, then SQLite's. A process that dies loses its file lock with it.
+
+In-memory databases (the tests' default) have a single process and need no queue.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+
+from django.db.backends.sqlite3 import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _queue_fd: int | None = None
+    _queued = False
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        name = str(self.settings_dict["NAME"])
+        if not self.creation.is_in_memory_db(name):
+            self._queue_fd = os.open(f"{name}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+        return connection
+
+    def _start_transaction_under_autocommit(self):
+        if self._queue_fd is not None and not self._queued:
+            fcntl.flock(self._queue_fd, fcntl.LOCK_EX)  # waits without holding the GIL
+            self._queued = True
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._leave_queue()
+            raise
+
+    def _set_autocommit(self, autocommit):
+        super()._set_autocommit(autocommit)
+        if autocommit:  # the transaction ended (committed or rolled back)
+            self._leave_queue()
+
+    def _leave_queue(self):
+        if self._queued:
+            self._queued = False
+            fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+
+    def _close(self):
+        try:
+            super()._close()
+        finally:
+            self._queued = False
+            if self._queue_fd is not None:
+                fd, self._queue_fd = self._queue_fd, None
+                os.close(fd)  # releases the lock too
