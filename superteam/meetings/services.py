@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -978,7 +979,10 @@ def record_decision(
     if any(u.regency_id != session.regency_id for u in contributing_units):
         raise ValidationError(_("A contributing unit belongs to another regency."))
     decided_at = decided_at or timezone.now()
-    if deadline < decided_at.date():
+    # The deadline is a date where the regency is: compare it with the decision's date
+    # there (UTC's date is the day before between midnight and 7 a.m. WIB).
+    decided_on = timezone.localtime(decided_at, zoneinfo.ZoneInfo(session.regency.time_zone))
+    if deadline < decided_on.date():
         raise ValidationError(_("The deadline is before the decision."))
     decision = Decision(
         regency_id=session.regency_id,

@@ -432,6 +432,27 @@ def test_a_failed_decision_leaves_nothing_half_written(personas):
     assert Participant.objects.filter(rakor=session.rakor).count() == 3
 
 
+def test_a_deadline_is_compared_with_the_decision_date_where_the_regency_is(personas):
+    """00:30 WIB on 30 November is still 29 November in UTC: a deadline of the 29th is
+    already past there and is refused; the 30th is accepted."""
+    session = world(personas)["session"]
+    decided_at = datetime.datetime(2026, 11, 29, 17, 30, tzinfo=datetime.UTC)
+    kwargs = {
+        "session": session,
+        "actor": personas.admin,
+        "text": "Tengah malam",
+        "owner_position": Position.objects.get(code="DINKES-HEAD"),
+        "indicator_name": "x",
+        "unit_of_measure": "x",
+        "target": Decimal(1),
+        "decided_at": decided_at,
+    }
+    with pytest.raises(ValidationError):
+        services.record_decision(**kwargs, deadline=datetime.date(2026, 11, 29))
+    decision = services.record_decision(**kwargs, deadline=datetime.date(2026, 11, 30))
+    assert decision.deadline == datetime.date(2026, 11, 30)
+
+
 def test_a_run_the_worker_never_finished_does_not_block_the_next(personas):
     data = world(personas)
     stuck = data["run"]
