@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -981,8 +980,7 @@ def record_decision(
     decided_at = decided_at or timezone.now()
     # The deadline is a date where the regency is: compare it with the decision's date
     # there (UTC's date is the day before between midnight and 7 a.m. WIB).
-    decided_on = timezone.localtime(decided_at, zoneinfo.ZoneInfo(session.regency.time_zone))
-    if deadline < decided_on.date():
+    if deadline < timezone.localdate(decided_at, session.rakor.tz):
         raise ValidationError(_("The deadline is before the decision."))
     decision = Decision(
         regency_id=session.regency_id,

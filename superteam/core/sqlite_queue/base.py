@@ -26,6 +26,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
+        self._drop_queue_fd()  # a connection dropped without close() (a broken transaction)
         name = str(self.settings_dict["NAME"])
         if not self.creation.is_in_memory_db(name):
             self._queue_fd = os.open(f"{name}-writers", os.O_RDWR | os.O_CREAT, 0o600)
@@ -55,7 +56,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             super()._close()
         finally:
-            self._queued = False
-            if self._queue_fd is not None:
-                fd, self._queue_fd = self._queue_fd, None
-                os.close(fd)  # releases the lock too
+            self._drop_queue_fd()
+
+    def _drop_queue_fd(self):
+        self._queued = False
+        if self._queue_fd is not None:
+            fd, self._queue_fd = self._queue_fd, None
+            os.close(fd)  # releases the lock too
