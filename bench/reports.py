@@ -14,13 +14,17 @@
    while the reports arrive.
 4. Baseline, same server, same 8 clients: a trivial authenticated POST
    (``POST /api/reports/ping``, token checked, nothing stored), requests per second.
-   Then, for reference: the upload alone (the same POST carrying a report's multipart body,
-   fields and a ~300 KB photo, which the server receives but does not parse), and the
-   validation alone (report bodies dated tomorrow to ``POST /api/reports/``: parsed, form
-   and photo checked, refused with 400 before anything is written).
 5. N reports, each with its own photo, ``POST /api/reports/`` (multipart, idempotency key):
-   accepted reports per second, p50/p95 latency. Then resends of some of them (must answer
-   200 with the same report) and one conflicting resend (must answer 409).
+   accepted reports per second, p50/p95 latency. The baseline and the reports alternate
+   in blocks (``--blocks``, default 4: 15 s of baseline and N reports in all), each rate
+   the total over its blocks: this machine is shared, its speed drifts within a run, and
+   each block of reports runs right after a slice of the baseline, under the same drift.
+   After the first slice, for reference: the upload alone (the same POST carrying a
+   report's multipart body, fields and a ~300 KB photo, which the server receives but does
+   not parse), and the validation alone (report bodies dated tomorrow to
+   ``POST /api/reports/``: parsed, form and photo checked, refused with 400 before anything
+   is written). Then resends of some reports (must answer 200 with the same report) and
+   one conflicting resend (must answer 409).
 6. Waits for the worker to process every photo; counts what was stored.
 
 The last line: ``result: accepted reports/s vs authenticated POST/s ratio R (goal >= 0.3)
@@ -336,6 +340,12 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def own_cpu() -> float:
+    """CPU time of this process: the clients' threads (user + system)."""
+    times = os.times()
+    return times.user + times.system
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values) or [0.0]
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
@@ -387,6 +397,8 @@ def ping_rate(
         "bad": bad[0],
         "p50": percentile(latencies, 0.5),
         "p95": percentile(latencies, 0.95),
+        "elapsed": elapsed,
+        "latencies": latencies,
     }
 
 
@@ -402,17 +414,25 @@ def report_fields(index: int, day: str) -> dict:
 
 
 def submit_reports(
-    port: int, devices: list[dict], photos: list[Path], day: str, clients: int
+    port: int,
+    devices: list[dict],
+    photos: list[Path],
+    day: str,
+    clients: int,
+    indices: range | None = None,
+    progress: bool = True,
 ) -> dict:
-    """Every report once, with its photo; answers, latencies and the ids by index."""
+    """Each report of ``indices`` (default: all) once, with its photo; answers, latencies
+    and the ids by index."""
+    indices = indices if indices is not None else range(len(photos))
     jobs: queue.Queue[int] = queue.Queue()
-    for i in range(len(photos)):
+    for i in indices:
         jobs.put(i)
     answers: dict[int, tuple[int, int | None]] = {}
     latencies: list[float] = []
     lock = threading.Lock()
-    total = len(photos)
-    step = max(1, total // 10)
+    total = len(indices)
+    step = max(1, total // 4)
 
     def run():
         client = Client(port)
@@ -431,7 +451,7 @@ def submit_reports(
             with lock:
                 answers[i] = (status, report_id)
                 latencies.append(took)
-                if len(answers) % step == 0:
+                if progress and len(answers) % step == 0:
                     say(f"  reports: {len(answers)}/{total}")
 
     started = time.monotonic()
@@ -447,6 +467,7 @@ def submit_reports(
         "accepted": accepted,
         "rps": accepted / elapsed,
         "elapsed": elapsed,
+        "latencies": latencies,
         "p50": percentile(latencies, 0.5),
         "p95": percentile(latencies, 0.95),
         "statuses": sorted({s for s, _ in answers.values()}),
@@ -501,6 +522,71 @@ def resend(port, devices, photos, day, answers, clients, count: int) -> tuple[in
         {"Authorization": f"Bearer {devices[i % len(devices)]['token']}", "Content-Type": ctype},
     )
     return same[0], other[0], status
+
+
+def combine(parts: list[dict], counted: str) -> dict:
+    """Blocks of one measurement as one: counts and times added, latencies pooled."""
+    latencies = [t for p in parts for t in p["latencies"]]
+    done = sum(p[counted] for p in parts)
+    elapsed = sum(p["elapsed"] for p in parts)
+    return {
+        counted: done,
+        "elapsed": elapsed,
+        "rps": done / elapsed if elapsed else 0.0,
+        "bad": sum(p.get("bad", 0) for p in parts),
+        "latencies": latencies,
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+    }
+
+
+def measure_references(port, devices, photos, day, args, base) -> tuple[dict, dict]:
+    """For reference, against the baseline slice just measured: the upload alone and the
+    validation alone (see the module's docstring)."""
+    seconds = args.seconds or (5.0 if args.quick else 15.0)
+    seconds = seconds / 2
+    server_pid = args.server_pid
+    # The upload alone: the same POST carrying a report's body (fields and photo). What
+    # it costs to receive 300 KB bounds what the reports can reach, whatever they do.
+    say(f"  upload alone: the same POST carrying a report's multipart body, {seconds:.1f} s…")
+    bodies = [
+        multipart(report_fields(i, day), [("photos", f"IMG_{i:05d}.jpg", p.read_bytes())])
+        for i, p in enumerate(photos[:16])
+    ]
+    cpu = cpu_seconds(server_pid)
+    carried = ping_rate(port, devices, args.clients, seconds, bodies=bodies)
+    carried_cpu = (cpu_seconds(server_pid) - cpu) / max(1, carried["ok"])
+    say(
+        f"    {carried['rps']:.1f} req/s ({carried['rps'] / base['rps']:.2f} of the baseline "
+        f"slice before; p95 {carried['p95']:.1f} ms, {carried['bad']} errors); server CPU "
+        f"{carried_cpu * 1000:.1f} ms per request"
+    )
+    # Everything a report costs before it is stored: the same report bodies sent to
+    # POST /api/reports/ dated in the future, so each is parsed, its form and photo
+    # checked, and refused (400) just before the original is written.
+    say(
+        f"  validation alone: report bodies dated tomorrow (parsed, checked, refused), "
+        f"{seconds:.1f} s…"
+    )
+    tomorrow = (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+    refused = [
+        multipart(
+            {**report_fields(i, tomorrow), "idempotency_key": f"refused-{i:06d}-x"},
+            [("photos", f"IMG_{i:05d}.jpg", p.read_bytes())],
+        )
+        for i, p in enumerate(photos[:16])
+    ]
+    cpu = cpu_seconds(server_pid)
+    checked = ping_rate(
+        port, devices, args.clients, seconds, bodies=refused, path="/api/reports/", expect=400
+    )
+    checked_cpu = (cpu_seconds(server_pid) - cpu) / max(1, checked["ok"])
+    say(
+        f"    {checked['rps']:.1f} req/s ({checked['rps'] / base['rps']:.2f} of the baseline "
+        f"slice before; p95 {checked['p95']:.1f} ms, {checked['bad']} other answers); server "
+        f"CPU {checked_cpu * 1000:.1f} ms per request"
+    )
+    return carried, checked
 
 
 def command_wait(expected: int, timeout: float) -> dict:
@@ -563,7 +649,15 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per worker (gunicorn.conf.py: 1)"
     )
-    parser.add_argument("--seconds", type=float, help="length of the baseline measurement")
+    parser.add_argument(
+        "--seconds", type=float, help="length of the baseline measurement (all blocks together)"
+    )
+    parser.add_argument(
+        "--blocks",
+        type=int,
+        default=4,
+        help="the baseline and the reports alternate in this many blocks (default 4)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench VAR_DIR")
     args = parser.parse_args(argv)
     n = args.reports or (200 if args.quick else 2000)
@@ -597,68 +691,68 @@ def main(argv=None) -> int:
             "gunicorn.conf.py) and the task worker…"
         )
         server = start_server(env, port, args.workers, args.threads)
+        args.server_pid = server.pid
         worker = start_worker(env, (var_dir / "worker.log").open("wb"))
         ping_rate(port, devices, args.clients, 1.0)  # warm up
+        # The baseline and the reports take turns, in blocks: this machine's speed drifts
+        # (other tenants), and each measured right before the other sees the same drift.
+        blocks = max(1, min(args.blocks, n))
+        per_block = -(-n // blocks)
+        slice_seconds = seconds / blocks
         say(
-            f"Baseline: authenticated POST /api/reports/ping, {args.clients} clients, {seconds:.0f} s…"
+            f"Baseline and reports in {blocks} alternating blocks: authenticated POST "
+            f"/api/reports/ping for {slice_seconds:.1f} s, then {per_block} reports "
+            f"(POST /api/reports/ with a photo), {args.clients} clients…"
         )
-        cpu = cpu_seconds(server.pid)
-        base = ping_rate(port, devices, args.clients, seconds)
-        base_cpu = (cpu_seconds(server.pid) - cpu) / max(1, base["ok"])
-        say(
-            f"  {base['rps']:.1f} req/s (p50 {base['p50']:.1f} ms, p95 {base['p95']:.1f} ms, "
-            f"{base['bad']} errors); server CPU {base_cpu * 1000:.1f} ms per request"
-        )
-        # The upload alone: the same POST carrying a report's body (fields and photo). What
-        # it costs to receive 300 KB bounds what the reports can reach, whatever they do.
-        say(f"Upload alone: the same POST carrying a report's multipart body, {seconds:.0f} s…")
-        bodies = [
-            multipart(report_fields(i, day), [("photos", f"IMG_{i:05d}.jpg", p.read_bytes())])
-            for i, p in enumerate(photos[:16])
-        ]
-        cpu = cpu_seconds(server.pid)
-        carried = ping_rate(port, devices, args.clients, seconds, bodies=bodies)
-        carried_cpu = (cpu_seconds(server.pid) - cpu) / max(1, carried["ok"])
-        say(
-            f"  {carried['rps']:.1f} req/s ({carried['rps'] / base['rps']:.2f} of the baseline; "
-            f"p95 {carried['p95']:.1f} ms, {carried['bad']} errors); server CPU "
-            f"{carried_cpu * 1000:.1f} ms per request"
-        )
-        # Everything a report costs before it is stored: the same report bodies sent to
-        # POST /api/reports/ dated in the future, so each is parsed, its form and photo
-        # checked, and refused (400) just before the original is written.
-        say(
-            f"Validation alone: report bodies dated tomorrow (parsed, checked, refused), "
-            f"{seconds:.0f} s…"
-        )
-        tomorrow = (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
-        refused = [
-            multipart(
-                {**report_fields(i, tomorrow), "idempotency_key": f"refused-{i:06d}-x"},
-                [("photos", f"IMG_{i:05d}.jpg", p.read_bytes())],
+        slices, runs = [], []
+        base_cpu_total = report_cpu_total = base_clients_cpu = report_clients_cpu = 0.0
+        worker_cpu = cpu_seconds(worker.pid)
+        for b in range(blocks):
+            cpu, own = cpu_seconds(server.pid), own_cpu()
+            piece = ping_rate(port, devices, args.clients, slice_seconds)
+            base_cpu_total += cpu_seconds(server.pid) - cpu
+            base_clients_cpu += own_cpu() - own
+            slices.append(piece)
+            if b == 0:
+                references = measure_references(port, devices, photos, day, args, piece)
+            cpu, own = cpu_seconds(server.pid), own_cpu()
+            block = submit_reports(
+                port,
+                devices,
+                photos,
+                day,
+                args.clients,
+                range(b * per_block, min(n, (b + 1) * per_block)),
+                progress=False,
             )
-            for i, p in enumerate(photos[:16])
-        ]
-        cpu = cpu_seconds(server.pid)
-        checked = ping_rate(
-            port, devices, args.clients, seconds, bodies=refused, path="/api/reports/", expect=400
-        )
-        checked_cpu = (cpu_seconds(server.pid) - cpu) / max(1, checked["ok"])
+            report_cpu_total += cpu_seconds(server.pid) - cpu
+            report_clients_cpu += own_cpu() - own
+            runs.append(block)
+            say(
+                f"  block {b + 1}/{blocks}: {piece['rps']:.1f} POST/s, {block['rps']:.1f} reports/s: "
+                f"{block['rps'] / piece['rps']:.2f}"
+            )
+        worker_used = cpu_seconds(worker.pid) - worker_cpu
+        base = combine(slices, "ok")
+        run = combine(runs, "accepted")
+        run["answers"] = {i: a for r in runs for i, a in r["answers"].items()}
+        run["statuses"] = sorted({s for r in runs for s in r["statuses"]})
+        base_cpu = base_cpu_total / max(1, base["ok"])
+        report_cpu = report_cpu_total / max(1, run["accepted"])
         say(
-            f"  {checked['rps']:.1f} req/s ({checked['rps'] / base['rps']:.2f} of the baseline; "
-            f"p95 {checked['p95']:.1f} ms, {checked['bad']} other answers); server CPU "
-            f"{checked_cpu * 1000:.1f} ms per request"
+            f"  baseline: {base['ok']} POSTs in {base['elapsed']:.1f} s, {base['rps']:.1f} req/s "
+            f"(p50 {base['p50']:.1f} ms, p95 {base['p95']:.1f} ms, {base['bad']} errors); server "
+            f"CPU {base_cpu * 1000:.1f} ms per request, the clients "
+            f"{base_clients_cpu / max(1, base['ok']) * 1000:.1f} ms"
         )
-        say(f"Reports: {n} × POST /api/reports/ with a photo, {args.clients} clients…")
-        cpu, worker_cpu = cpu_seconds(server.pid), cpu_seconds(worker.pid)
-        run = submit_reports(port, devices, photos, day, args.clients)
-        report_cpu = (cpu_seconds(server.pid) - cpu) / max(1, run["accepted"])
         say(
-            f"  {run['accepted']} accepted in {run['elapsed']:.1f} s: {run['rps']:.1f} reports/s "
-            f"(p50 {run['p50']:.0f} ms, p95 {run['p95']:.0f} ms), answers {run['statuses']}; "
-            f"server CPU {report_cpu * 1000:.1f} ms per report, the worker used "
-            f"{cpu_seconds(worker.pid) - worker_cpu:.1f} s of CPU meanwhile"
+            f"  reports: {run['accepted']} accepted in {run['elapsed']:.1f} s, {run['rps']:.1f} "
+            f"reports/s (p50 {run['p50']:.0f} ms, p95 {run['p95']:.0f} ms), answers "
+            f"{run['statuses']}; server CPU {report_cpu * 1000:.1f} ms per report, the clients "
+            f"{report_clients_cpu / max(1, run['accepted']) * 1000:.1f} ms, the worker used "
+            f"{worker_used:.1f} s of CPU meanwhile"
         )
+        carried, checked = references
         count = max(1, min(50, run["accepted"] // 10))
         same, other, conflict = resend(
             port, devices, photos, day, run["answers"], args.clients, count

@@ -11,6 +11,7 @@ from superteam.agreements import views as agreement_views
 from superteam.api.urls import api
 from superteam.core import views as core_views
 
+handler400 = "superteam.core.views.bad_request"
 handler403 = "superteam.core.views.permission_denied"
 handler404 = "superteam.core.views.page_not_found"
 handler500 = "superteam.core.views.server_error"

@@ -3,7 +3,10 @@
 Each app contributes a ``router`` from its own ``api.py``.
 """
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http.multipartparser import MultiPartParserError
 from django.urls import path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from superteam.api import views
@@ -19,6 +22,29 @@ api = NinjaAPI(
     auth=DEFAULT_AUTH,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_body(request, exc):
+    message = _(
+        "The request's form data could not be read: it is malformed or was cut off on the "
+        "way. Please send it again."
+    )
+    return api.create_response(request, {"detail": message}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_big(request, exc):
+    message = _("The form's text fields are too large together.")
+    return api.create_response(request, {"detail": message}, status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _too_many_parts(request, exc):
+    message = _("The request carries too many fields or files.")
+    return api.create_response(request, {"detail": message}, status=400)
+
 
 from superteam.agreements.api import router as agreements_router  # noqa: E402
 from superteam.innovations.api import router as innovations_router  # noqa: E402

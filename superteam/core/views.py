@@ -104,6 +104,11 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def bad_request(request, exception=None):
+    """A request Django could not read: most often a form whose upload was cut off."""
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

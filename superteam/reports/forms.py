@@ -77,14 +77,28 @@ class ReportForm(forms.Form):
         help_text=_("Who took part, what happened, how many people were served."),
     )
     location_name = forms.CharField(label=_("Place"), max_length=200, required=False)
+    # Filled in by the page's script (the phone's position, the photos it holds, when the
+    # draft was made), not typed.
     latitude = forms.DecimalField(
-        max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
     )
     longitude = forms.DecimalField(
-        max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
     )
-    photos_expected = forms.IntegerField(required=False, min_value=0, max_value=50)
-    client_created_at = forms.DateTimeField(required=False)
+    photos_expected = forms.IntegerField(
+        required=False, min_value=0, max_value=50, widget=forms.HiddenInput
+    )
+    client_created_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,8 +118,6 @@ class ReportForm(forms.Form):
             return found.distinct().select_related("regency")
 
         self.fields["unit"].offer(units)
-        for name in ("latitude", "longitude", "photos_expected", "client_created_at"):
-            self.fields[name].widget = forms.HiddenInput()
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -146,6 +158,36 @@ class ReportForm(forms.Form):
             photos_expected=d.get("photos_expected") or 0,
             client_created_at=d.get("client_created_at"),
         )
+
+
+class _FieldsCopiedCheaply(dict):
+    """A form's declared fields, copied for each form without ``copy.deepcopy``.
+
+    Django deep-copies every field for every form it makes, so that one form changing its
+    fields leaves the others alone. For the report form, made on every report that arrives,
+    that copy took as long as validating the report (0.2 ms, the unit field cloning its
+    queryset). Each field is copied here with what a form may change in place: its widget
+    and the widget's attributes, its error messages and validators (as Django's own
+    ``Field.__deepcopy__`` does); choices and querysets are replaced, never changed in
+    place (ReportForm.__init__ sets them anew). ``tests/reports/test_forms.py`` checks
+    that forms do not share what one of them changes."""
+
+    def __deepcopy__(self, memo):
+        return {name: _copy_field(field) for name, field in self.items()}
+
+
+def _copy_field(field):
+    new = object.__new__(type(field))
+    new.__dict__.update(field.__dict__)
+    widget = new.widget = object.__new__(type(field.widget))
+    widget.__dict__.update(field.widget.__dict__)
+    widget.attrs = dict(field.widget.attrs)
+    new.error_messages = dict(field.error_messages)
+    new.validators = list(field.validators)
+    return new
+
+
+ReportForm.base_fields = _FieldsCopiedCheaply(ReportForm.base_fields)
 
 
 class VerifyForm(forms.Form):

@@ -170,3 +170,28 @@ def test_the_openapi_document_describes_the_endpoints(client):
     assert "idempotency_key" in json.dumps(schema["components"]) or "idempotency_key" in json.dumps(
         body
     )
+
+
+def test_a_cut_off_upload_is_refused_with_a_reason_and_nothing_stored(
+    personas, reporting, today, english_client, device
+):
+    photo = jpeg(1, day=today, gps=pustu_gps(personas))
+    boundary = "b0undary"
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in _fields(today).items()
+    )
+    body += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="a.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode() + photo
+    response = english_client.generic(
+        "POST",
+        reverse("api:reports_submit"),
+        body,  # the photo's end and the closing boundary never arrived
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=device,
+    )
+    assert response.status_code == 400
+    assert "send it again" in response.json()["detail"]
+    assert not Report.objects.exists() and not Photo.objects.exists()
