@@ -195,3 +195,17 @@ def test_a_cut_off_upload_is_refused_with_a_reason_and_nothing_stored(
     assert response.status_code == 400
     assert "send it again" in response.json()["detail"]
     assert not Report.objects.exists() and not Photo.objects.exists()
+
+
+def test_the_answers_link_is_the_reports_page_under_any_script_prefix():
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    from superteam.reports.api import detail_url
+
+    assert detail_url(7) == reverse("reports:detail", args=[7])
+    set_script_prefix("/superteam/")
+    try:
+        assert detail_url(12) == reverse("reports:detail", args=[12]) == "/superteam/reports/12/"
+    finally:
+        clear_script_prefix()
+    assert detail_url(12) == "/reports/12/"
