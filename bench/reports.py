@@ -7,7 +7,7 @@
    PostgreSQL database beside the one in DATABASE_URL (dropped afterwards).
 2. A regency with 40 reporting units (auxiliary health posts), one nurse and one device
    token each; N distinct camera photos of ~300 KB (drawn scenes with sensor grain and
-   EXIF time and GPS) are made before the clock starts.
+   EXIF time and GPS) and each report's multipart body are made before the clock starts.
 3. A real server (gunicorn with the project's gunicorn.conf.py and production settings:
    2 x CPUs + 1 processes of one thread each) and the background worker (``manage.py
    db_worker``, at idle CPU priority) that makes thumbnails, reads EXIF, hashes and flags
@@ -413,6 +413,16 @@ def report_fields(index: int, day: str) -> dict:
     }
 
 
+def report_body(i: int, day: str, photo: Path) -> tuple[bytes, str]:
+    return multipart(report_fields(i, day), [("photos", f"IMG_{i:05d}.jpg", photo.read_bytes())])
+
+
+def report_bodies(day: str, photos: list[Path]) -> list[tuple[bytes, str]]:
+    """Every report's request body, made before the clock starts, as the photos are: the
+    clients then only send (a phone's report is ready before it is sent)."""
+    return [report_body(i, day, photo) for i, photo in enumerate(photos)]
+
+
 def submit_reports(
     port: int,
     devices: list[dict],
@@ -421,9 +431,11 @@ def submit_reports(
     clients: int,
     indices: range | None = None,
     progress: bool = True,
+    bodies: list[tuple[bytes, str]] | None = None,
 ) -> dict:
     """Each report of ``indices`` (default: all) once, with its photo; answers, latencies
-    and the ids by index."""
+    and the ids by index. ``bodies``: each report's request body made beforehand (see
+    :func:`report_bodies`), else made here."""
     indices = indices if indices is not None else range(len(photos))
     jobs: queue.Queue[int] = queue.Queue()
     for i in indices:
@@ -442,9 +454,7 @@ def submit_reports(
             except queue.Empty:
                 return
             device = devices[i % len(devices)]
-            body, content_type = multipart(
-                report_fields(i, day), [("photos", f"IMG_{i:05d}.jpg", photos[i].read_bytes())]
-            )
+            body, content_type = bodies[i] if bodies else report_body(i, day, photos[i])
             headers = {"Authorization": f"Bearer {device['token']}", "Content-Type": content_type}
             status, data, took = client.post("/api/reports/", body, headers)
             report_id = json.loads(data).get("id") if status in (200, 201) else None
@@ -681,6 +691,7 @@ def main(argv=None) -> int:
         folder = var_dir / "upload"
         folder.mkdir()
         photos = make_photos(n, devices, datetime.date.fromisoformat(day), folder)
+        bodies = report_bodies(day, photos)
         sizes = [p.stat().st_size for p in photos]
         say(
             f"  photo sizes: {min(sizes) // 1024}–{max(sizes) // 1024} KB, mean {sum(sizes) // len(sizes) // 1024} KB"
@@ -724,6 +735,7 @@ def main(argv=None) -> int:
                 args.clients,
                 range(b * per_block, min(n, (b + 1) * per_block)),
                 progress=False,
+                bodies=bodies,
             )
             report_cpu_total += cpu_seconds(server.pid) - cpu
             report_clients_cpu += own_cpu() - own

@@ -43,7 +43,16 @@ def test_the_benchmark_code_path_at_a_tiny_size(live_server, tmp_path, settings)
     # In alternating blocks, as the benchmark runs them: the rates are the blocks' totals.
     blocks = [
         bench.submit_reports(port, devices, photos, day, clients, range(0, 4), progress=False),
-        bench.submit_reports(port, devices, photos, day, clients, range(4, 6), progress=False),
+        bench.submit_reports(
+            port,
+            devices,
+            photos,
+            day,
+            clients,
+            range(4, 6),
+            progress=False,
+            bodies=bench.report_bodies(day, photos),  # made beforehand, as the full run does
+        ),
     ]
     run = bench.combine(blocks, "accepted")
     run["answers"] = {i: a for r in blocks for i, a in r["answers"].items()}
