@@ -762,7 +762,7 @@ def main(argv=None) -> int:
             f"reports/s (p50 {run['p50']:.0f} ms, p95 {run['p95']:.0f} ms), answers "
             f"{run['statuses']}; server CPU {report_cpu * 1000:.1f} ms per report, the clients "
             f"{report_clients_cpu / max(1, run['accepted']) * 1000:.1f} ms, the worker used "
-            f"{worker_used:.1f} s of CPU meanwhile"
+            f"{worker_used:.1f} s of CPU during the blocks"
         )
         carried, checked = references
         count = max(1, min(50, run["accepted"] // 10))

@@ -134,7 +134,7 @@ class _Parse:
     def _split(self, buf: _Buffer, delimiter: bytes) -> None:
         """Parts between delimiters (``CRLF--boundary``), each read as Django reads one."""
         # The body starts with "--boundary" (no CRLF before it) or with a preamble.
-        buf.data = b"\r\n"
+        buf.data, buf.pos = b"\r\n", 0
         if buf.find(delimiter) < 0:
             raise MultiPartParserError("The multipart body has no boundary.")
         while True:
@@ -159,15 +159,17 @@ class _Parse:
         """Hand the part's data on as it arrives, up to the next delimiter."""
         keep = len(delimiter) - 1  # a delimiter may begin in what was read last
         while True:
-            at = buf.data.find(delimiter)
+            data, pos = buf.data, buf.pos
+            at = data.find(delimiter, pos)
             if at >= 0:
-                if at:
-                    self.part_data(buf.data[:at])
-                buf.drop(at)
+                if at > pos:
+                    self.part_data(data[pos:at])
+                buf.pos = at
                 return
-            if len(buf.data) > keep:
-                self.part_data(buf.data[:-keep])
-                buf.drop(len(buf.data) - keep)
+            end = len(data) - keep
+            if end > pos:
+                self.part_data(data[pos:end])
+                buf.pos = end
             if not buf.more():
                 raise MultiPartParserError("The multipart body ended before its closing boundary.")
 
@@ -330,45 +332,52 @@ class _Parse:
 
 
 class _Buffer:
-    """What was read of the body and not yet consumed, and more of it on demand."""
+    """What was read of the body and not yet consumed (``data`` from ``pos`` on), and
+    more of it on demand. Consuming moves ``pos``: slicing the rest off instead copied a
+    whole photo again for each field before it."""
 
     def __init__(self, stream, chunk_size: int):
         self.stream = stream
         self.chunk_size = chunk_size
         self.data = b""
+        self.pos = 0
 
     def more(self) -> bool:
         chunk = self.stream.read(self.chunk_size)
-        self.data += chunk
+        if chunk:
+            self.data = self.data[self.pos :] + chunk if self.pos < len(self.data) else chunk
+            self.pos = 0
         return bool(chunk)
 
     def drop(self, count: int) -> None:
-        self.data = self.data[count:]
+        self.pos += count
 
     def find(self, text: bytes) -> int:
-        """Where ``text`` first is, reading until it comes or the body ends (-1)."""
-        start = 0
+        """Where ``text`` first is after ``pos`` (relative to it), reading until it comes or
+        the body ends (-1)."""
+        start = self.pos
         while (at := self.data.find(text, start)) < 0:
-            start = max(0, len(self.data) - len(text) + 1)
+            searched = max(0, len(self.data) - self.pos - len(text) + 1)
             if not self.more():
                 return -1
-        return at
+            start = self.pos + searched
+        return at - self.pos
 
     def skip_to(self, delimiter: bytes) -> None:
         """Drop everything up to and including the next delimiter (there is one)."""
         self.drop(self.find(delimiter) + len(delimiter))
 
     def startswith(self, text: bytes) -> bool:
-        while len(self.data) < len(text) and self.more():
+        while len(self.data) - self.pos < len(text) and self.more():
             pass
-        return self.data.startswith(text)
+        return self.data.startswith(text, self.pos)
 
     def head(self, size: int, delimiter: bytes) -> bytes:
         """The part's first ``size`` bytes at most (it ends at the next delimiter)."""
-        while len(self.data) < size + len(delimiter) and self.more():
+        while len(self.data) - self.pos < size + len(delimiter) and self.more():
             pass
-        at = self.data.find(delimiter, 0, size + len(delimiter))
-        return self.data[: at if 0 <= at < size else size]
+        at = self.data.find(delimiter, self.pos, self.pos + size + len(delimiter)) - self.pos
+        return self.data[self.pos : self.pos + (at if 0 <= at < size else size)]
 
 
 def _exhaust(stream) -> None:
