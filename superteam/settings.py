@@ -228,7 +228,7 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Multipart bodies are split by superteam/core/uploads.py (a report's body in 0.3 ms
+# Multipart bodies are split by superteam/core/uploads.py (a report's body in 0.4 ms
 # instead of Django's 0.9), the files handled by Django's own handlers.
 FILE_UPLOAD_HANDLERS = [
     "superteam.core.uploads.MultipartHandler",
