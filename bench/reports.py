@@ -550,12 +550,11 @@ def combine(parts: list[dict], counted: str) -> dict:
     }
 
 
-def measure_references(port, devices, photos, day, args, base) -> tuple[dict, dict]:
+def measure_references(
+    port, devices, photos, day, clients: int, seconds: float, server_pid: int, base: dict
+) -> tuple[dict, dict]:
     """For reference, against the baseline slice just measured: the upload alone and the
-    validation alone (see the module's docstring)."""
-    seconds = args.seconds or (5.0 if args.quick else 15.0)
-    seconds = seconds / 2
-    server_pid = args.server_pid
+    validation alone (see the module's docstring), ``seconds`` each."""
     # The upload alone: the same POST carrying a report's body (fields and photo). What
     # it costs to receive 300 KB bounds what the reports can reach, whatever they do.
     say(f"  upload alone: the same POST carrying a report's multipart body, {seconds:.1f} s…")
@@ -564,7 +563,7 @@ def measure_references(port, devices, photos, day, args, base) -> tuple[dict, di
         for i, p in enumerate(photos[:16])
     ]
     cpu = cpu_seconds(server_pid)
-    carried = ping_rate(port, devices, args.clients, seconds, bodies=bodies)
+    carried = ping_rate(port, devices, clients, seconds, bodies=bodies)
     carried_cpu = (cpu_seconds(server_pid) - cpu) / max(1, carried["ok"])
     say(
         f"    {carried['rps']:.1f} req/s ({carried['rps'] / base['rps']:.2f} of the baseline "
@@ -588,7 +587,7 @@ def measure_references(port, devices, photos, day, args, base) -> tuple[dict, di
     ]
     cpu = cpu_seconds(server_pid)
     checked = ping_rate(
-        port, devices, args.clients, seconds, bodies=refused, path="/api/reports/", expect=400
+        port, devices, clients, seconds, bodies=refused, path="/api/reports/", expect=400
     )
     checked_cpu = (cpu_seconds(server_pid) - cpu) / max(1, checked["ok"])
     say(
@@ -702,7 +701,6 @@ def main(argv=None) -> int:
             "gunicorn.conf.py) and the task worker…"
         )
         server = start_server(env, port, args.workers, args.threads)
-        args.server_pid = server.pid
         worker = start_worker(env, (var_dir / "worker.log").open("wb"))
         ping_rate(port, devices, args.clients, 1.0)  # warm up
         # The baseline and the reports take turns, in blocks: this machine's speed drifts
@@ -725,7 +723,9 @@ def main(argv=None) -> int:
             base_clients_cpu += own_cpu() - own
             slices.append(piece)
             if b == 0:
-                references = measure_references(port, devices, photos, day, args, piece)
+                references = measure_references(
+                    port, devices, photos, day, args.clients, seconds / 2, server.pid, piece
+                )
             cpu, own = cpu_seconds(server.pid), own_cpu()
             block = submit_reports(
                 port,
