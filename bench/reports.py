@@ -51,6 +51,7 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import NamedTuple
 
 if __package__:  # imported as bench.reports (the smoke test)
     from bench.common import bench_database_url, free_port, say
@@ -324,10 +325,25 @@ def _idle_priority() -> None:
         os.nice(19)
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children still running (Linux /proc)."""
+class Usage(NamedTuple):
+    """What a process and its children used: CPU seconds (user + system), of which the
+    kernel's, and minor page faults (memory the kernel had to map in)."""
+
+    cpu: float = 0.0
+    system: float = 0.0
+    faults: int = 0
+
+    def __sub__(self, other):
+        return Usage(self.cpu - other.cpu, self.system - other.system, self.faults - other.faults)
+
+    def __add__(self, other):
+        return Usage(self.cpu + other.cpu, self.system + other.system, self.faults + other.faults)
+
+
+def usage(pid: int) -> Usage:
+    """A process's and its children's (still running) :class:`Usage` (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    user = system = faults = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -336,8 +352,21 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+            faults += int(fields[7])
+            user += int(fields[11])
+            system += int(fields[12])
+    return Usage((user + system) / tick, system / tick, faults)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children still running."""
+    return usage(pid).cpu
+
+
+def per(used: Usage, count: int) -> str:
+    """The kernel's share and the page faults of ``used``, per one of ``count`` requests."""
+    count = max(1, count)
+    return f"system {used.system / count * 1000:.1f} ms, {used.faults / count:.0f} page faults"
 
 
 def own_cpu() -> float:
@@ -714,19 +743,20 @@ def main(argv=None) -> int:
             f"(POST /api/reports/ with a photo), {args.clients} clients…"
         )
         slices, runs = [], []
-        base_cpu_total = report_cpu_total = base_clients_cpu = report_clients_cpu = 0.0
+        base_used = report_used = Usage()
+        base_clients_cpu = report_clients_cpu = 0.0
         worker_cpu = cpu_seconds(worker.pid)
         for b in range(blocks):
-            cpu, own = cpu_seconds(server.pid), own_cpu()
+            used, own = usage(server.pid), own_cpu()
             piece = ping_rate(port, devices, args.clients, slice_seconds)
-            base_cpu_total += cpu_seconds(server.pid) - cpu
+            base_used += usage(server.pid) - used
             base_clients_cpu += own_cpu() - own
             slices.append(piece)
             if b == 0:
                 references = measure_references(
                     port, devices, photos, day, args.clients, seconds / 2, server.pid, piece
                 )
-            cpu, own = cpu_seconds(server.pid), own_cpu()
+            used, own = usage(server.pid), own_cpu()
             block = submit_reports(
                 port,
                 devices,
@@ -737,7 +767,7 @@ def main(argv=None) -> int:
                 progress=False,
                 bodies=bodies,
             )
-            report_cpu_total += cpu_seconds(server.pid) - cpu
+            report_used += usage(server.pid) - used
             report_clients_cpu += own_cpu() - own
             runs.append(block)
             say(
@@ -749,18 +779,19 @@ def main(argv=None) -> int:
         run = combine(runs, "accepted")
         run["answers"] = {i: a for r in runs for i, a in r["answers"].items()}
         run["statuses"] = sorted({s for r in runs for s in r["statuses"]})
-        base_cpu = base_cpu_total / max(1, base["ok"])
-        report_cpu = report_cpu_total / max(1, run["accepted"])
+        base_cpu = base_used.cpu / max(1, base["ok"])
+        report_cpu = report_used.cpu / max(1, run["accepted"])
         say(
             f"  baseline: {base['ok']} POSTs in {base['elapsed']:.1f} s, {base['rps']:.1f} req/s "
             f"(p50 {base['p50']:.1f} ms, p95 {base['p95']:.1f} ms, {base['bad']} errors); server "
-            f"CPU {base_cpu * 1000:.1f} ms per request, the clients "
-            f"{base_clients_cpu / max(1, base['ok']) * 1000:.1f} ms"
+            f"CPU {base_cpu * 1000:.1f} ms per request ({per(base_used, base['ok'])}), the "
+            f"clients {base_clients_cpu / max(1, base['ok']) * 1000:.1f} ms"
         )
         say(
             f"  reports: {run['accepted']} accepted in {run['elapsed']:.1f} s, {run['rps']:.1f} "
             f"reports/s (p50 {run['p50']:.0f} ms, p95 {run['p95']:.0f} ms), answers "
-            f"{run['statuses']}; server CPU {report_cpu * 1000:.1f} ms per report, the clients "
+            f"{run['statuses']}; server CPU {report_cpu * 1000:.1f} ms per report "
+            f"({per(report_used, run['accepted'])}), the clients "
             f"{report_clients_cpu / max(1, run['accepted']) * 1000:.1f} ms, the worker used "
             f"{worker_used:.1f} s of CPU during the blocks"
         )

@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Form, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.files import UploadedFile
 
 from superteam.core.permissions import can
 from superteam.core.tenancy import current_regency
@@ -243,27 +243,52 @@ def _submit_one(
     return (201 if result.created else 200), report_out(result.report, created=result.created)
 
 
+def _multipart_body(schema: type[Schema], files: str) -> dict:
+    """The OpenAPI request body of a multipart form: ``schema``'s fields and ``files``, a
+    repeated file field. What ninja writes for ``Form[schema]`` with ``File[list[...]]``,
+    for a view that reads the form itself (see :func:`submit`)."""
+    body = schema.model_json_schema()
+    body["title"] = "MultiPartBodyParams"
+    body["properties"][files] = {
+        "items": {"format": "binary", "type": "string"},
+        "title": files.replace("_", " ").title(),
+        "type": "array",
+    }
+    return {"content": {"multipart/form-data": {"schema": body}}, "required": True}
+
+
+def _answer(status: int, body: dict) -> HttpResponse:
+    """A report as the API answers it (``ReportOut``), written directly: the answer is
+    made by :func:`report_out` with exactly the schema's fields (a test checks it), and
+    validating it again took 0.1 ms of every report."""
+    return HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder), status=status, content_type="application/json"
+    )
+
+
 @router.post(
     "/",
     response={201: ReportOut, 200: ReportOut, 400: ErrorOut, 403: ErrorOut, 409: ConflictOut},
     url_name="reports_submit",
     summary="Submit a daily report with photos",
+    openapi_extra={"requestBody": _multipart_body(ReportIn, "photos")},
 )
-def submit(
-    request,
-    payload: Form[ReportIn],
-    photos: File[list[UploadedFile]] = None,
-):
+def submit(request):
     """Multipart form: the report's fields and up to six ``photos`` (JPEG, PNG, WebP,
     HEIC). 201: stored. 200: this key was stored before with the same content (photos
     missing then are added now). 409: this key was used for other content. 400: a field
-    or a photo was refused; nothing was stored. 422: the request itself is malformed
-    (a required field is absent or of the wrong type)."""
+    or a photo was refused, or a required field is missing, with a message per field in
+    the person's language; nothing was stored."""
+    # The form is read and checked by ReportForm (messages in Indonesian or English), not
+    # by ninja from the schema as well (English only, and the same work twice).
     # A device token is the API; the signed-in browser (the form's script) is the web form.
     channel = Channel.API if "Authorization" in request.headers else Channel.WEB
-    return Status(
-        *_submit_one(request, request.POST, request.FILES.getlist("photos"), channel=channel)
+    status, body = _submit_one(
+        request, request.POST, request.FILES.getlist("photos"), channel=channel
     )
+    if status in (200, 201):
+        return _answer(status, body)
+    return Status(status, body)
 
 
 @router.post(

@@ -265,3 +265,33 @@ def test_processing_twice_changes_nothing(personas, reporting, today):
     assert PhotoFlag.objects.filter(photo=photo).count() == 2  # once each
     report.refresh_from_db()
     assert report.flagged_photos == 1
+
+
+def test_the_reuse_lookup_reads_the_band_indexes(personas, reporting, today):
+    """The band indexes hold processed photos only (partial: a report's insert writes none
+    of them); the lookup "band = value" must still be answered from them, not by reading
+    every processed photo of the regency (as the status index would)."""
+    from superteam.reports.services import find_reuse
+
+    photo = jpeg(1, day=today, gps=pustu_gps(personas))
+    (first,) = _process(submit(personas, today, photos=[photo]).report)
+    with CaptureQueriesContext(connection) as queries:
+        find_reuse(photo=first)
+    (lookup,) = [q["sql"] for q in queries.captured_queries if "UNION" in q["sql"]]
+    bands = {"ph0", "ph1", "ph2", "ph3", "dh0", "dh1", "dh2", "dh3"}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A test's table has one row: the planner may use any index whose first
+            # column is the regency; what matters is one index scan per part, none on
+            # the status index and no table scan.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + lookup)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert plan.count("Index Scan using reports_photo_") == 1 + len(bands), plan
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + lookup)
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+            assert {band for band in bands if f"INDEX reports_photo_{band} " in plan} == bands
+            assert "INDEX reports_photo_sha256 " in plan, plan
+    assert "reports_photo_status" not in plan and "Seq Scan" not in plan, plan
+    assert "regency_id_" not in plan, plan  # the regency's whole index
