@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime
 import json
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import HttpResponse, QueryDict
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
@@ -257,15 +256,6 @@ def _multipart_body(schema: type[Schema], files: str) -> dict:
     return {"content": {"multipart/form-data": {"schema": body}}, "required": True}
 
 
-def _answer(status: int, body: dict) -> HttpResponse:
-    """A report as the API answers it (``ReportOut``), written directly: the answer is
-    made by :func:`report_out` with exactly the schema's fields (a test checks it), and
-    validating it again took 0.1 ms of every report."""
-    return HttpResponse(
-        json.dumps(body, cls=DjangoJSONEncoder), status=status, content_type="application/json"
-    )
-
-
 @router.post(
     "/",
     response={201: ReportOut, 200: ReportOut, 400: ErrorOut, 403: ErrorOut, 409: ConflictOut},
@@ -287,7 +277,10 @@ def submit(request):
         request, request.POST, request.FILES.getlist("photos"), channel=channel
     )
     if status in (200, 201):
-        return _answer(status, body)
+        # Written directly (Django's JSON encoder, as ninja's renderer uses): the answer is
+        # made by report_out with exactly ReportOut's fields (a test checks it), and
+        # validating it again took 0.1 ms of every report.
+        return JsonResponse(body, status=status)
     return Status(status, body)
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from PIL import ExifTags, Image
 
-from superteam.reports.models import FlagKind, Photo, PhotoFlag, PhotoStatus, Report, UnitDay
+from superteam.reports.models import BANDS, FlagKind, Photo, PhotoFlag, PhotoStatus, Report, UnitDay
 from superteam.reports.services import private_storage, process_photo, public_photos
 from tests.reports.helpers import jpeg, pustu_gps, submit
 
@@ -276,7 +276,7 @@ def test_the_reuse_lookup_reads_the_band_indexes(personas, reporting, today):
     with CaptureQueriesContext(connection) as queries:
         find_reuse(photo=first)
     (lookup,) = [q["sql"] for q in queries.captured_queries if "UNION" in q["sql"]]
-    bands = {"ph0", "ph1", "ph2", "ph3", "dh0", "dh1", "dh2", "dh3"}
+    bands = set(BANDS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A test's table has one row: the planner may use any index whose first
