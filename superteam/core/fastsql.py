@@ -12,6 +12,9 @@ arriving; the actor's positions, read on nearly every request) use this module i
   ``obj.save(force_insert=True)`` does for a new row (a model whose fields need a
   per-value placeholder or have a database default, an inherited model, or a value that is
   an expression is saved the ORM's way).
+- :func:`prepare` does the same in two steps: the values prepared at once, the statement
+  run later by :meth:`Prepared.insert`, so that a transaction holding a lock only runs
+  statements (values known only then, such as a parent row's new key, are set last).
 - :class:`Joined` selects the concrete fields of several joined models in one row and turns
   each row into model instances (``Model.from_db``) through Django's converters for each
   column, as ``select_related`` does.
@@ -46,6 +49,7 @@ class _Insert:
         compiler = query.get_compiler(using=using)
         compiler.returning_fields = self.returning
         ((self.sql, _params),) = compiler.as_sql()  # only the text is kept, not the object
+        self.position = {f.attname: i for i, f in enumerate(self.fields)}
         cols = [f.get_col(meta.db_table) for f in self.returning]
         self.converters = [
             (i, col, col.get_db_converters(connection))
@@ -68,48 +72,87 @@ def _fast_insert_possible(model, using: str) -> bool:
 
 def insert(obj, *, using: str | None = None):
     """INSERT ``obj`` (a new instance) and set what the database returns (its key)."""
+    return prepare(obj, using=using).insert()
+
+
+def prepare(obj, *, using: str | None = None) -> Prepared:
+    """The INSERT of ``obj`` made ready to run: the values prepared now, the statement run
+    by :meth:`Prepared.insert`. A transaction that holds a lock (SQLite's one writer, a
+    chain head) prepares its rows before it begins and only runs them inside; values known
+    only inside (the key of a row inserted just before) are given to :meth:`Prepared.set`."""
     model = type(obj)
     using = using or router.db_for_write(model, instance=obj)
     auto = model._meta.auto_field
-    if auto is not None and obj.pk is not None:
-        obj.save(force_insert=True, using=using)  # an explicit key for an automatic one
-        return obj
     key = (model, using)
     statement = _inserts.get(key)
     if statement is None:
         possible = _fast_insert_possible(model, using)
         statement = _inserts[key] = _Insert(model, using) if possible else False
-    if not statement or any(
-        hasattr(getattr(obj, f.attname), "resolve_expression") for f in statement.fields
+    if (
+        (auto is not None and obj.pk is not None)
+        or not statement
+        or any(hasattr(getattr(obj, f.attname), "resolve_expression") for f in statement.fields)
     ):
-        obj.save(force_insert=True, using=using)  # the ORM's way (an expression: compiled)
-        return obj
+        # An explicit key for an automatic one, no precompiled statement here, or a value
+        # that is an expression: saved the ORM's way by insert().
+        return Prepared(obj, None, None, using)
     obj._prepare_related_fields_for_save(operation_name="save")
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    values = [f.pre_save(obj, True) for f in statement.fields]  # as the insert compiler does
     connection = connections[using]
+    # The values as the insert compiler takes them (pre_save) and prepares them.
     params = [
-        f.get_db_prep_save(v, connection=connection)
-        for f, v in zip(statement.fields, values, strict=True)
+        f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in statement.fields
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        row = (
-            list(connection.ops.fetch_returned_insert_columns(cursor, None))
-            if statement.returning
-            else []
+    return Prepared(obj, statement, params, using)
+
+
+class Prepared:
+    """One row to insert, its values already prepared (see :func:`prepare`)."""
+
+    __slots__ = ("obj", "params", "statement", "using")
+
+    def __init__(self, obj, statement: _Insert | None, params: list | None, using: str):
+        self.obj, self.statement, self.params, self.using = obj, statement, params, using
+
+    def set(self, **values) -> Prepared:
+        """Set fields (by name, e.g. ``report=...``) known only now, before :meth:`insert`."""
+        meta = type(self.obj)._meta
+        for name, value in values.items():
+            setattr(self.obj, name, value)
+            if self.statement:
+                field = meta.get_field(name)
+                i = self.statement.position[field.attname]
+                self.params[i] = field.get_db_prep_save(
+                    field.pre_save(self.obj, True), connection=connections[self.using]
+                )
+        return self
+
+    def insert(self):
+        obj, statement, using = self.obj, self.statement, self.using
+        if statement is None or any(
+            hasattr(getattr(obj, f.attname), "resolve_expression") for f in statement.fields
+        ):
+            obj.save(force_insert=True, using=using)  # the ORM's way (an expression: compiled)
+            return obj
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, self.params)
+            row = (
+                list(connection.ops.fetch_returned_insert_columns(cursor, None))
+                if statement.returning
+                else []
+            )
+        for i, col, converters in statement.converters:
+            for converter in converters:
+                row[i] = converter(row[i], col, connection)
+        for field, value in zip(statement.returning, row, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = using
+        signals.post_save.send(
+            sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using
         )
-    for i, col, converters in statement.converters:
-        for converter in converters:
-            row[i] = converter(row[i], col, connection)
-    for field, value in zip(statement.returning, row, strict=True):
-        setattr(obj, field.attname, value)
-    obj._state.adding = False
-    obj._state.db = using
-    signals.post_save.send(
-        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
-    )
-    return obj
+        return obj
 
 
 class Joined:

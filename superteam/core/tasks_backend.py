@@ -6,7 +6,8 @@ second at peak, so the row is written with :func:`superteam.core.fastsql.insert`
 (0.4 → 0.1 ms). Enqueueing also no longer re-checks a task it has checked before, and
 answers with a result built from the task in hand instead of re-importing it by its
 path from the row (0.35 → 0.15 ms per task, all inside the report's transaction).
-Everything else (the worker, results, the admin) is the original's.
+A caller holding a lock prepares the row first (:meth:`DatabaseBackend.prepare`) and
+inserts it inside. Everything else (the worker, results, the admin) is the original's.
 """
 
 from __future__ import annotations
@@ -36,8 +37,39 @@ class DatabaseBackend(_DatabaseBackend):
             self._valid.add(task)
 
     def enqueue(self, task, args, kwargs):
+        return self.prepare(task).enqueue(args, kwargs)
+
+    def prepare(self, task) -> PreparedEnqueue:
+        """Check ``task`` and make its row ready, to be enqueued later with its arguments
+        (:meth:`PreparedEnqueue.enqueue`): a transaction that holds a lock (a report's)
+        prepares its tasks' rows before it begins and only inserts them inside."""
+        from django_tasks_db.models import DBTaskResult
+
         self.validate_task(task)
-        db_result = self._task_to_db_task(task, args, kwargs)
+        row = DBTaskResult(
+            id=self._get_id(),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after,
+            backend_name=self.alias,
+        )
+        return PreparedEnqueue(self, task, fastsql.prepare(row))
+
+
+class PreparedEnqueue:
+    """One task's row, ready to be inserted with the task's arguments."""
+
+    __slots__ = ("backend", "row", "task")
+
+    def __init__(self, backend: DatabaseBackend, task, row: fastsql.Prepared):
+        self.backend, self.task, self.row = backend, task, row
+
+    def enqueue(self, args=(), kwargs=None):
+        task = self.task
+        db_result = self.row.set(
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs or {}})
+        ).insert()
         # What ``db_result.task_result`` gives, made from ``task`` itself: the row was
         # written from it a moment ago (the property imports the task again by its path
         # and copies it with the row's options, which are the task's own).
@@ -52,25 +84,10 @@ class DatabaseBackend(_DatabaseBackend):
             finished_at=None,
             args=db_result.args_kwargs["args"],
             kwargs=db_result.args_kwargs["kwargs"],
-            backend=self.alias,
+            backend=self.backend.alias,
             errors=[],
             worker_ids=[],
         )
         object.__setattr__(result, "_return_value", None)
-        task_enqueued.send(type(self), task_result=result)
+        task_enqueued.send(type(self.backend), task_result=result)
         return result
-
-    def _task_to_db_task(self, task, args, kwargs):
-        from django_tasks_db.models import DBTaskResult
-
-        return fastsql.insert(
-            DBTaskResult(
-                id=self._get_id(),
-                args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
-                priority=task.priority,
-                task_path=task.module_path,
-                queue_name=task.queue_name,
-                run_after=task.run_after,
-                backend_name=self.alias,
-            )
-        )

@@ -113,35 +113,122 @@ def _head(regency_id: int) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def _chained_entry(
-    *, regency_id: int, seq: int, prev_hash: str, kind: str, subject, actor, payload
-) -> Entry:
-    """The unsaved entry ``seq`` of a chain whose entry before hashes to ``prev_hash``."""
-    subject_type = (
-        f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
+# The entry document's keys in RFC 8785's order (by UTF-16 code units), each written once.
+_DOCUMENT_KEYS = tuple(
+    sorted(
+        ("seq", "regency", "kind", "subject", "actor", "payload", "at"),
+        key=lambda k: k.encode("utf-16-be"),
     )
-    subject_id = str(subject.pk) if subject is not None else ""
-    actor_id = getattr(actor, "pk", actor)
-    clean_payload = jsonable(payload or {})
-    # Truncated to milliseconds so every database stores exactly what was hashed.
-    now = timezone.now()
-    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-    fields = {
-        "seq": seq,
-        "kind": kind,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "actor_id": actor_id,
-        "payload": clean_payload,
-        "created_at": now,
-    }
-    digest = chain_hash(prev_hash, entry_document(regency_id=regency_id, **fields))
-    return Entry(regency_id=regency_id, prev_hash=prev_hash, hash=digest, **fields)
+)
+_KEY_BYTES = {k: rfc8785.dumps(k) + b":" for k in _DOCUMENT_KEYS}
+
+
+class _Event:
+    """What an entry says apart from its place in the chain (number, time, subject's key,
+    the hash before), with those parts of its document already canonical: an event is
+    prepared before the transaction that appends it, and only chained inside. The bytes
+    hashed are ``rfc8785.dumps(entry_document(...))`` (tests/ledger/test_chain.py)."""
+
+    __slots__ = ("actor_id", "kind", "parts", "payload", "regency_id", "subject_type")
+
+    def __init__(self, *, regency_id: int, kind: str, subject_type: str, actor, payload):
+        self.regency_id, self.kind, self.subject_type = regency_id, kind, subject_type
+        self.actor_id = getattr(actor, "pk", actor)
+        self.payload = jsonable(payload or {})
+        self.parts = {
+            "regency": rfc8785.dumps(regency_id),
+            "kind": rfc8785.dumps(kind),
+            "actor": rfc8785.dumps(self.actor_id),
+            "payload": rfc8785.dumps(self.payload),
+        }
+
+    def chain(self, *, seq: int, prev_hash: str, subject_id: str) -> dict:
+        """The entry's remaining fields (seq, subject, time, hashes), chained to ``prev_hash``."""
+        # Truncated to milliseconds so every database stores exactly what was hashed.
+        now = timezone.now()
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        subject = f"{self.subject_type}:{subject_id}" if self.subject_type or subject_id else ""
+        parts = {
+            **self.parts,
+            "seq": rfc8785.dumps(seq),
+            "subject": rfc8785.dumps(subject),
+            "at": rfc8785.dumps(now.astimezone(datetime.UTC).isoformat()),
+        }
+        document = b"{" + b",".join(_KEY_BYTES[k] + parts[k] for k in _DOCUMENT_KEYS) + b"}"
+        return {
+            "seq": seq,
+            "subject_id": subject_id,
+            "created_at": now,
+            "prev_hash": prev_hash,
+            "hash": hashlib.sha256(bytes.fromhex(prev_hash) + document).hexdigest(),
+        }
+
+    def entry(self, **unsaved) -> Entry:
+        return Entry(
+            regency_id=self.regency_id,
+            kind=self.kind,
+            subject_type=self.subject_type,
+            actor_id=self.actor_id,
+            payload=self.payload,
+            **unsaved,
+        )
+
+
+def _event(*, regency, kind: str, subject=None, subject_model=None, actor, payload) -> _Event:
+    model = subject_model or (type(subject) if subject is not None else None)
+    return _Event(
+        regency_id=regency if isinstance(regency, int) else regency.pk,
+        kind=kind,
+        subject_type=f"{model._meta.app_label}.{model._meta.model_name}" if model else "",
+        actor=actor,
+        payload=payload,
+    )
+
+
+def _subject_id(subject) -> str:
+    return str(subject.pk) if subject is not None else ""
 
 
 def _move_head(regency_id: int, seq: int, digest: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_head_statements(connection)[1], [seq, digest, regency_id])
+
+
+class PreparedRecord:
+    """An event made ready before its transaction (see :func:`prepare_record`)."""
+
+    __slots__ = ("event", "row")
+
+    def __init__(self, event: _Event):
+        self.event = event
+        self.row = fastsql.prepare(event.entry())
+
+    def append(self, *, subject=None) -> Entry:
+        """Append the event to its chain, about ``subject`` (an instance of the model given
+        when prepared, saved by now): call inside the change's transaction."""
+        event = self.event
+        with transaction.atomic(savepoint=False):
+            head_seq, head_hash = _head(event.regency_id)
+            fields = event.chain(
+                seq=head_seq + 1, prev_hash=head_hash, subject_id=_subject_id(subject)
+            )
+            entry = self.row.set(**fields).insert()
+            _move_head(event.regency_id, entry.seq, entry.hash)
+        return entry
+
+
+def prepare_record(
+    *, regency, kind: str, subject_model, actor=None, payload: dict | None = None
+) -> PreparedRecord:
+    """:func:`record` in two steps, for a change made under a lock: everything that does not
+    depend on the chain (the payload made canonical, the row's values) is done now, before
+    the transaction; :meth:`PreparedRecord.append` only reads and moves the chain's head
+    and inserts. ``subject_model``: the model of the subject (its key is not known yet)."""
+    return PreparedRecord(
+        _event(
+            regency=regency, kind=kind, subject_model=subject_model, actor=actor, payload=payload
+        )
+    )
 
 
 def record(
@@ -154,22 +241,8 @@ def record(
 ) -> Entry:
     """Append one event to the regency's chain (call inside the change's transaction: the
     change and its entry commit or roll back together; a failure here fails the change)."""
-    regency_id = regency if isinstance(regency, int) else regency.pk
-    with transaction.atomic(savepoint=False):
-        head_seq, head_hash = _head(regency_id)
-        entry = fastsql.insert(
-            _chained_entry(
-                regency_id=regency_id,
-                seq=head_seq + 1,
-                prev_hash=head_hash,
-                kind=kind,
-                subject=subject,
-                actor=actor,
-                payload=payload,
-            )
-        )
-        _move_head(regency_id, entry.seq, entry.hash)
-    return entry
+    event = _event(regency=regency, kind=kind, subject=subject, actor=actor, payload=payload)
+    return PreparedRecord(event).append(subject=subject)
 
 
 # Why a chain or a checkpoint fails (English; pages show them translated).
@@ -194,14 +267,16 @@ def record_many(*, regency, events: list[dict], batch_size: int = 2000) -> int:
         rows = []
         for event in events:
             seq += 1
-            entry = _chained_entry(
-                regency_id=regency_id,
-                seq=seq,
-                prev_hash=prev,
+            subject = event.get("subject")
+            made = _event(
+                regency=regency_id,
                 kind=event["kind"],
-                subject=event.get("subject"),
+                subject=subject,
                 actor=event.get("actor"),
                 payload=event.get("payload"),
+            )
+            entry = made.entry(
+                **made.chain(seq=seq, prev_hash=prev, subject_id=_subject_id(subject))
             )
             rows.append(entry)
             prev = entry.hash

@@ -108,6 +108,31 @@ UNIT_DAY_COUNTERS = (
 )
 
 
+_UPSERT_SQL: dict[str, str] = {}
+
+
+def _upsert_sql(ops) -> str:
+    """The unit-day upsert, written once per database vendor (a report arriving runs it
+    inside its transaction)."""
+    meta = UnitDay._meta
+    table = ops.quote_name(meta.db_table)
+
+    def column(name: str) -> str:
+        return ops.quote_name(meta.get_field(name).column)
+
+    names = ["regency", "unit", "date", *UNIT_DAY_COUNTERS, "first_submitted_at"]
+    added = ", ".join(
+        f"{column(n)} = {table}.{column(n)} + EXCLUDED.{column(n)}" for n in UNIT_DAY_COUNTERS
+    )
+    first = column("first_submitted_at")
+    return (
+        f"INSERT INTO {table} ({', '.join(column(n) for n in names)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))}) "
+        f"ON CONFLICT ({column('unit')}, {column('date')}) DO UPDATE SET {added}, "
+        f"{first} = COALESCE({table}.{first}, EXCLUDED.{first})"
+    )
+
+
 def _add_to_unit_day(regency_id, unit_id, day, first_at, deltas: dict[str, int]) -> None:
     """Upsert: the row of the day with these counters, or the counters added to it (the
     time of the first report is kept). Only for non-negative deltas: a negative one
@@ -115,14 +140,7 @@ def _add_to_unit_day(regency_id, unit_id, day, first_at, deltas: dict[str, int])
     unknown = set(deltas) - set(UNIT_DAY_COUNTERS)
     if unknown:
         raise TypeError(f"Unknown unit-day counters: {sorted(unknown)}")
-    meta = UnitDay._meta
     ops = connection.ops
-    table = ops.quote_name(meta.db_table)
-
-    def column(name: str) -> str:
-        return ops.quote_name(meta.get_field(name).column)
-
-    names = ["regency", "unit", "date", *UNIT_DAY_COUNTERS, "first_submitted_at"]
     values = [
         regency_id,
         unit_id,
@@ -130,15 +148,8 @@ def _add_to_unit_day(regency_id, unit_id, day, first_at, deltas: dict[str, int])
         *(deltas.get(name, 0) for name in UNIT_DAY_COUNTERS),
         ops.adapt_datetimefield_value(first_at),
     ]
-    added = ", ".join(
-        f"{column(n)} = {table}.{column(n)} + EXCLUDED.{column(n)}" for n in UNIT_DAY_COUNTERS
-    )
-    first = column("first_submitted_at")
-    sql = (
-        f"INSERT INTO {table} ({', '.join(column(n) for n in names)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(names))}) "
-        f"ON CONFLICT ({column('unit')}, {column('date')}) DO UPDATE SET {added}, "
-        f"{first} = COALESCE({table}.{first}, EXCLUDED.{first})"
+    sql = _UPSERT_SQL.get(connection.vendor) or _UPSERT_SQL.setdefault(
+        connection.vendor, _upsert_sql(ops)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)

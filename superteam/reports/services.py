@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from superteam.core import fastsql
 from superteam.core.permissions import actor_for, can
-from superteam.ledger.services import record
+from superteam.ledger.services import prepare_record, record
 from superteam.reports import photos as photo_checks
 from superteam.reports.compliance import (  # noqa: F401 - part of this app's service API
     bump_unit_day,
@@ -294,18 +294,19 @@ def submit_report(
         return _replay(existing, digest=digest, photos=photos, actor=author)
     names = _store_originals(regency=regency, photos=photos)
     try:
+        rows = _NewReport(
+            author=author,
+            key=key,
+            digest=digest,
+            data=data,
+            photos=photos,
+            names=names,
+            channel=channel,
+            now=now,
+            process_photos=process_photos,
+        )
         with transaction.atomic():
-            report = _create(
-                author=author,
-                key=key,
-                digest=digest,
-                data=data,
-                photos=photos,
-                names=names,
-                channel=channel,
-                now=now,
-                process_photos=process_photos,
-            )
+            report = rows.store()
     except IntegrityError:
         # The key was stored before (a resend), or by an identical submission at the same
         # moment: nothing of this one remains; answer with the stored report.
@@ -324,83 +325,101 @@ def _stored(*, regency, key: str) -> Report | None:
     return Report.objects.filter(regency=regency, idempotency_key=key).first()
 
 
-def _create(
-    *, author, key, digest, data: ReportData, photos, names, channel, now, process_photos=True
-) -> Report:
-    regency = data.unit.regency
-    report = Report(
-        regency=regency,
-        unit=data.unit,
-        date=data.date,
-        author=author,
-        position=data.position,
-        title=data.title.strip(),
-        narrative=data.narrative.strip(),
-        latitude=data.latitude,
-        longitude=data.longitude,
-        location_name=data.location_name.strip(),
-        idempotency_key=key,
-        content_hash=digest,
-        photos_expected=data.photos_expected,
-        channel=channel,
-        submitted_at=now,
-        client_created_at=data.client_created_at,
-    )
-    fastsql.insert(report)
-    rows = [
-        Photo(
-            regency=regency,
-            report=report,
-            slot=slot,
-            status=PhotoStatus.RECEIVED,
-            original=name,
-            original_name=checked.name,
-            format=checked.short_format,
-            byte_size=len(checked.data),
-            width=checked.width,
-            height=checked.height,
-            sha256=checked.sha256,
+class _NewReport:
+    """A new report's rows, prepared before its transaction and stored inside it.
+
+    On SQLite the transaction holds the database's one write lock from its first statement
+    (transactions are IMMEDIATE) and every other report waits for it; on PostgreSQL the
+    ledger append holds the regency's chain head. So everything that does not need the
+    database (the rows' values, the task rows, the ledger event made canonical) is done
+    here first, and :meth:`store` only runs statements."""
+
+    def __init__(
+        self, *, author, key, digest, data: ReportData, photos, names, channel, now, process_photos
+    ):
+        self.author, self.data, self.now = author, data, now
+        regency = data.unit.regency
+        self.report = fastsql.prepare(
+            Report(
+                regency=regency,
+                unit=data.unit,
+                date=data.date,
+                author=author,
+                position=data.position,
+                title=data.title.strip(),
+                narrative=data.narrative.strip(),
+                latitude=data.latitude,
+                longitude=data.longitude,
+                location_name=data.location_name.strip(),
+                idempotency_key=key,
+                content_hash=digest,
+                photos_expected=data.photos_expected,
+                channel=channel,
+                submitted_at=now,
+                client_created_at=data.client_created_at,
+            )
         )
-        for slot, (checked, name) in enumerate(zip(photos, names, strict=True), start=1)
-    ]
-    missing = data.photos_expected - len(photos)
-    rows += [
-        Photo(regency=regency, report=report, slot=len(photos) + i, status=PhotoStatus.MISSING)
-        for i in range(1, missing + 1)
-    ]
-    for row in rows:
-        fastsql.insert(row)
-    report.api_photos = rows  # what the API answers with, without reading them back
-    _link(report=report, data=data, actor=author, at=now)
-    bump_unit_day(
-        regency_id=regency.pk,
-        unit_id=data.unit.pk,
-        day=data.date,
-        first_at=now,
-        reports=1,
-        photos=len(photos),
-        photos_missing=missing,
-    )
-    if process_photos:
-        _enqueue_processing([p.pk for p in rows if p.status == PhotoStatus.RECEIVED])
-    # Last: appending to the regency's chain locks its head row until the commit, and every
-    # report of the regency waits for that lock; nothing else happens while it is held.
-    record(
-        regency=regency,
-        kind="reports.submitted",
-        subject=report,
-        actor=author,
-        payload={
-            "unit": data.unit.pk,
-            "date": data.date,
-            "position": data.position.pk,
-            "content_hash": digest,
-            "photos": [c.sha256 for c in photos],
-            "photos_missing": missing,
-            "channel": channel,
-        },
-    )
-    return report
+        received = [
+            Photo(
+                regency=regency,
+                slot=slot,
+                status=PhotoStatus.RECEIVED,
+                original=name,
+                original_name=checked.name,
+                format=checked.short_format,
+                byte_size=len(checked.data),
+                width=checked.width,
+                height=checked.height,
+                sha256=checked.sha256,
+            )
+            for slot, (checked, name) in enumerate(zip(photos, names, strict=True), start=1)
+        ]
+        self.missing = data.photos_expected - len(photos)
+        missing = [
+            Photo(regency=regency, slot=len(photos) + i, status=PhotoStatus.MISSING)
+            for i in range(1, self.missing + 1)
+        ]
+        self.photos = [fastsql.prepare(photo) for photo in received + missing]
+        self.received = len(received)
+        self.tasks = _prepare_processing(len(received)) if process_photos else None
+        self.event = prepare_record(
+            regency=regency,
+            kind="reports.submitted",
+            subject_model=Report,
+            actor=author,
+            payload={
+                "unit": data.unit.pk,
+                "date": data.date,
+                "position": data.position.pk,
+                "content_hash": digest,
+                "photos": [c.sha256 for c in photos],
+                "photos_missing": self.missing,
+                "channel": channel,
+            },
+        )
+
+    def store(self) -> Report:
+        """Insert the rows (inside the transaction)."""
+        data = self.data
+        report = self.report.insert()
+        rows = [photo.set(report=report).insert() for photo in self.photos]
+        report.api_photos = rows  # what the API answers with, without reading them back
+        _link(report=report, data=data, actor=self.author, at=self.now)
+        bump_unit_day(
+            regency_id=report.regency_id,
+            unit_id=data.unit.pk,
+            day=data.date,
+            first_at=self.now,
+            reports=1,
+            photos=self.received,
+            photos_missing=self.missing,
+        )
+        if self.tasks is not None:
+            self.tasks([row.pk for row in rows[: self.received]])
+        # Last: appending to the regency's chain locks its head row until the commit, and every
+        # report of the regency waits for that lock; nothing else happens while it is held.
+        self.event.append(subject=report)
+        return report
 
 
 def _link(*, report: Report, data: ReportData, actor, at) -> None:
@@ -479,26 +498,42 @@ def _fill_missing(*, report: Report, photos: list, actor) -> SubmissionResult:
 
 
 def _enqueue_processing(photo_ids: list[int]) -> None:
-    """Queue the photos' processing. With the database task backend the task rows are
-    written in the report's own transaction (they commit or vanish with it: no photo is
-    left unqueued by a crash between the two); other backends are called after commit."""
-    if not photo_ids:
-        return
+    """Queue the photos' processing (see :func:`_prepare_processing`)."""
+    _prepare_processing(len(photo_ids))(photo_ids)
+
+
+def _prepare_processing(count: int):
+    """What queues the processing of ``count`` photos, given their keys: with the database
+    task backend the task rows are prepared now and written in the report's own transaction
+    (they commit or vanish with it: no photo is left unqueued by a crash between the two);
+    other backends are called after the commit."""
     from django_tasks_db.backend import DatabaseBackend
 
     from superteam.reports.tasks import process_photo_task
 
-    def enqueue():
-        for pk in photo_ids:
-            process_photo_task.enqueue(pk)
+    backend = process_photo_task.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        prepare = getattr(backend, "prepare", None)  # this project's backend; not the original
+        prepared = [prepare(process_photo_task) if prepare else None for _ in range(count)]
 
-    if isinstance(process_photo_task.get_backend(), DatabaseBackend):
-        enqueue()
-    else:
-        transaction.on_commit(enqueue)
+        def enqueue(photo_ids):
+            for task, pk in zip(prepared, photo_ids, strict=True):
+                if task is None:
+                    process_photo_task.enqueue(pk)
+                else:
+                    task.enqueue((pk,))
 
+        return enqueue
 
-# --- Processing photos (background) ------------------------------------------------------
+    def after_commit(photo_ids):
+        def enqueue():
+            for pk in photo_ids:
+                process_photo_task.enqueue(pk)
+
+        if photo_ids:
+            transaction.on_commit(enqueue)
+
+    return after_commit
 
 
 def process_photo(*, photo_id: int) -> Photo | None:

@@ -220,3 +220,35 @@ def test_the_compiled_statement_keeps_no_instance_alive(personas):
     gc.collect()
     assert alive() is None
     assert Report.objects.filter(idempotency_key="pinned-key-1").exists()
+
+
+def test_a_prepared_insert_runs_only_its_statement_and_takes_late_values(personas):
+    """prepare() does the work before a lock is taken; insert() then only runs the
+    statement. A value known only later (a parent's new key) is set in between."""
+    from superteam.reports.models import Photo, PhotoStatus
+
+    parent = fastsql.prepare(_report(personas, "prepared-key-1"))
+    child = fastsql.prepare(Photo(regency=personas.regency, slot=1, status=PhotoStatus.MISSING))
+    assert parent.obj.pk is None
+    with CaptureQueriesContext(connection) as queries:
+        report = parent.insert()
+        photo = child.set(report=report).insert()
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT", "INSERT"]
+    stored = Photo.objects.get(pk=photo.pk)
+    assert stored.report_id == report.pk and photo.report is report
+    assert not photo._state.adding
+    reference = _report(personas, "prepared-key-2", submitted_at=report.submitted_at)
+    reference.save(force_insert=True)
+    assert _row(Report, report.pk, exclude=("id", "idempotency_key")) == _row(
+        Report, reference.pk, exclude=("id", "idempotency_key")
+    )
+
+
+def test_a_prepared_insert_that_cannot_be_fast_is_saved_the_orm_way(personas):
+    from django.db.models import Value
+
+    report = _report(personas, "prepared-key-3")
+    prepared = fastsql.prepare(report)
+    prepared.set(title=Value("Dari ekspresi"))  # an expression, set late
+    prepared.insert()
+    assert Report.objects.get(pk=report.pk).title == "Dari ekspresi"

@@ -60,3 +60,24 @@ def test_tasks_are_still_checked_and_a_valid_one_once(monkeypatch):
         process_photo_task.enqueue(photo)
     assert checked == [process_photo_task]
     assert DBTaskResult.objects.filter(task_path=process_photo_task.module_path).count() == 3
+
+
+def test_a_prepared_task_is_enqueued_as_enqueue_would():
+    """A report's transaction prepares its tasks' rows before it begins (prepare) and
+    inserts them with the arguments inside; the row and the answer are enqueue's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    backend = task_backends["default"]
+    prepared = backend.prepare(process_photo_task)
+    assert not DBTaskResult.objects.exists()
+    with CaptureQueriesContext(connection) as queries:
+        result = prepared.enqueue((42,))
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    row = DBTaskResult.objects.get(id=result.id)
+    assert row.args_kwargs == {"args": [42], "kwargs": {}}
+    assert result.args == [42] and result.status == TaskResultStatus.READY
+    same = process_photo_task.enqueue(42)
+    other = DBTaskResult.objects.get(id=same.id)
+    for name in ("task_path", "queue_name", "priority", "backend_name", "status", "args_kwargs"):
+        assert getattr(row, name) == getattr(other, name), name

@@ -180,3 +180,64 @@ def test_record_many_continues_the_same_chain():
     report = verify_chain(regency.pk)
     assert report.ok and report.checked == 5
     assert Entry.objects.get(regency=regency, seq=4).subject_id == str(person.pk)
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    payload=st.dictionaries(st.text(max_size=10), _json, max_size=5),
+    kind=st.text(min_size=1, max_size=20),
+    seq=st.integers(min_value=1, max_value=2**53 - 1),
+    subject_id=st.text(max_size=10),
+    actor=st.none() | st.integers(min_value=1, max_value=10**9),
+)
+def test_an_event_prepared_ahead_hashes_the_rfc8785_document(payload, kind, seq, subject_id, actor):
+    """A report's ledger event is made canonical before its transaction, in parts, and only
+    chained inside: the bytes hashed must be RFC 8785 of the whole entry document."""
+    from superteam.ledger.services import _Event, chain_hash, entry_document
+
+    event = _Event(
+        regency_id=7, kind=kind, subject_type="reports.report", actor=actor, payload=payload
+    )
+    prev = "ab" * 32
+    fields = event.chain(seq=seq, prev_hash=prev, subject_id=subject_id)
+    document = entry_document(
+        seq=seq,
+        regency_id=7,
+        kind=kind,
+        subject_type="reports.report",
+        subject_id=subject_id,
+        actor_id=actor,
+        payload=event.payload,
+        created_at=fields["created_at"],
+    )
+    assert fields["hash"] == chain_hash(prev, document)
+    assert fields["prev_hash"] == prev and fields["seq"] == seq
+
+
+def test_a_prepared_record_appends_after_entries_recorded_meanwhile():
+    """prepare_record before the transaction, append inside: it takes the head as it is
+    then, even if other entries were appended since it was prepared."""
+    from superteam.ledger.services import prepare_record
+
+    regency = f.regency()
+    person = f.person(regency=regency)
+    prepared = prepare_record(
+        regency=regency, kind="test.prepared", subject_model=type(person), payload={"a": 1}
+    )
+    _chain(2, regency)
+    entry = prepared.append(subject=person)
+    assert entry.seq == 3 and entry.subject_id == str(person.pk)
+    assert entry.subject_type == f"{person._meta.app_label}.{person._meta.model_name}"
+    assert verify_chain(regency.pk).ok

@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from superteam.ledger import services as ledger_services
 from superteam.ledger.models import Entry
 from superteam.reports import services
 from superteam.reports.models import Photo, PhotoStatus, Report, UnitDay
@@ -128,14 +130,18 @@ def test_other_photos_under_a_used_key_are_a_conflict(personas, reporting, today
 def test_a_failure_midway_leaves_nothing(personas, reporting, today, media, monkeypatch):
     before = Entry.objects.count()
 
-    def broken_ledger(**kw):
+    tasks_before = DBTaskResult.objects.count()
+
+    def broken_ledger(self, **kw):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "record", broken_ledger)
+    # The ledger entry is the last write of a report's transaction (prepared before it).
+    monkeypatch.setattr(ledger_services.PreparedRecord, "append", broken_ledger)
     with pytest.raises(RuntimeError):
         submit(personas, today, photos=[jpeg(1), jpeg(2)])
     assert Report.objects.count() == 0
     assert Photo.objects.count() == 0
+    assert DBTaskResult.objects.count() == tasks_before  # the photos' tasks went too
     assert not UnitDay.objects.exists()
     assert Entry.objects.count() == before
     assert _files(media / "private") == [] if (media / "private").exists() else True
