@@ -121,7 +121,13 @@ class Prepared:
             setattr(self.obj, name, value)
             if self.statement:
                 field = meta.get_field(name)
-                i = self.statement.position[field.attname]
+                i = self.statement.position.get(field.attname)
+                if i is None or hasattr(value, "resolve_expression"):
+                    # Not a column of the statement (the automatic key, ...) or an
+                    # expression: the row is saved the ORM's way, from the instance
+                    # (which sends pre_save once more).
+                    self.statement = self.params = None
+                    continue
                 self.params[i] = field.get_db_prep_save(
                     field.pre_save(self.obj, True), connection=connections[self.using]
                 )
@@ -129,10 +135,8 @@ class Prepared:
 
     def insert(self):
         obj, statement, using = self.obj, self.statement, self.using
-        if statement is None or any(
-            hasattr(getattr(obj, f.attname), "resolve_expression") for f in statement.fields
-        ):
-            obj.save(force_insert=True, using=using)  # the ORM's way (an expression: compiled)
+        if statement is None:
+            obj.save(force_insert=True, using=using)  # the ORM's way (see prepare and set)
             return obj
         connection = connections[using]
         with connection.cursor() as cursor:

@@ -252,3 +252,7 @@ def test_a_prepared_insert_that_cannot_be_fast_is_saved_the_orm_way(personas):
     prepared.set(title=Value("Dari ekspresi"))  # an expression, set late
     prepared.insert()
     assert Report.objects.get(pk=report.pk).title == "Dari ekspresi"
+    other = fastsql.prepare(_report(personas, "prepared-key-4"))
+    other.set(id=987_000)  # not a column of the statement: the ORM's way too
+    assert other.insert().pk == 987_000
+    assert Report.objects.filter(pk=987_000, idempotency_key="prepared-key-4").exists()
