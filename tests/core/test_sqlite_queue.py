@@ -146,3 +146,50 @@ def test_in_memory_databases_have_no_queue(tmp_path):
     end(db)
     db.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_log_is_checkpointed_after_leaving_the_queue(path, monkeypatch):
+    """SQLite's own checkpoint runs inside the commit, with the queue held and fsyncs; here
+    a connection checkpoints every CHECKPOINT_EVERY transactions, after leaving it."""
+    from superteam.core.sqlite_queue import base
+
+    db = wrapper(path)
+    db.ensure_connection()
+    db.cursor().execute("PRAGMA journal_mode=WAL")
+    db.cursor().execute("CREATE TABLE t (n INTEGER)")
+    assert db.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == (
+        base.AUTOCHECKPOINT_PAGES
+    )
+    seen = []
+    real = DatabaseWrapper._checkpoint
+
+    def spy(self):
+        result = real(self)
+        seen.append((queue_is_free(path), result))
+        return result
+
+    monkeypatch.setattr(DatabaseWrapper, "_checkpoint", spy)
+    for n in range(base.CHECKPOINT_EVERY - 1):
+        begin(db)
+        db.cursor().execute("INSERT INTO t VALUES (%s)", [n])
+        end(db)
+    assert seen == []
+    begin(db)
+    db.cursor().execute("INSERT INTO t VALUES (-1)")
+    end(db, commit=False)  # a rolled-back transaction counts too
+    assert len(seen) == 1
+    free, (busy, frames, copied) = seen[0]
+    assert free  # the next writer was not kept waiting
+    assert busy == 0 and frames > 0 and copied == frames  # the whole log went back
+    assert db.cursor().execute("SELECT COUNT(*) FROM t").fetchone()[0] == base.CHECKPOINT_EVERY - 1
+    db.close()
+
+
+def test_a_failed_checkpoint_does_not_fail_the_committed_transaction(path, caplog):
+    db = wrapper(path)
+    db.ensure_connection()
+    db.connection.close()  # the checkpoint meets a closed connection
+    assert db._checkpoint() is None
+    assert "checkpoint failed" in caplog.text
+    db.connection = None
+    db._drop_queue_fd()
