@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from superteam.core.lookups import AnyOf
-from superteam.core.models import RegencyScoped
+from superteam.core.models import RegencyScoped, regency_key
 
 GENESIS_HASH = "0" * 64
 
@@ -28,13 +28,7 @@ class Entry(RegencyScoped):
     """One link of a regency's chain: what happened, to what, by whom, when."""
 
     # No index of its own: the unique (regency, seq) begins with it.
-    regency = models.ForeignKey(
-        "org.Regency",
-        verbose_name=_("regency"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-    )
+    regency = regency_key(db_index=False)
     seq = models.BigIntegerField(_("number"))
     kind = models.CharField(_("event"), max_length=60, db_index=True)
     subject_type = models.CharField(_("subject type"), max_length=60, blank=True)

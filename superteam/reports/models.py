@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from superteam.core.models import RegencyScoped
+from superteam.core.models import RegencyScoped, regency_key
 
 
 def private_storage():
@@ -57,8 +57,9 @@ class ReportQuerySet(models.QuerySet):
 class Report(RegencyScoped):
     """A unit's report of one day's work, written by a person acting in a position."""
 
-    # Neither key has an index of its own: (unit, date) and (author, submitted_at) begin
-    # with them (one index fewer to write for every report).
+    # No index of their own for the regency, unit and author: the report's indexes begin
+    # with them (one B-tree fewer to write for every report, each).
+    regency = regency_key(db_index=False)
     unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("unit"),
@@ -108,6 +109,7 @@ class Report(RegencyScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # partial index below: a new report has no verifier to index
     )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
     verification_comment = models.TextField(_("verifier's comment"), blank=True)
@@ -151,6 +153,11 @@ class Report(RegencyScoped):
             models.Index(fields=["unit", "date"], name="reports_report_unit_date"),
             models.Index(fields=["regency", "status", "date"], name="reports_report_status_date"),
             models.Index(fields=["author", "submitted_at"], name="reports_report_author"),
+            models.Index(
+                fields=["verified_by"],
+                name="reports_report_verified_by",
+                condition=Q(verified_by__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +226,7 @@ class Photo(RegencyScoped):
     """One photo of a report: the private original and its public, EXIF-free derivatives,
     with the facts read from the original (capture time, GPS) and its perceptual hashes."""
 
+    regency = regency_key(db_index=False)  # the photo's indexes begin with it
     report = models.ForeignKey(
         Report,
         verbose_name=_("report"),
