@@ -115,17 +115,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# IMMEDIATE transactions make concurrent writers queue instead of failing with
+# "database is locked" when a read turns into a write (ledger appends rely on it).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    # Not mmap_size: measured in the reports benchmark, the page faults of the mapping cost
+    # more system time than the read calls they replace (docs/reports.md, session 8).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers of all processes queue on a file lock rather than SQLite's sleep-and-retry
     # (superteam/core/sqlite_queue/base.py).
     DATABASES["default"]["ENGINE"] = "superteam.core.sqlite_queue"
-    # IMMEDIATE transactions make concurrent writers queue instead of failing with
-    # "database is locked" when a read turns into a write (ledger appends rely on it).
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 # Parallel test runs against one PostgreSQL server each need their own test database.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}

@@ -193,3 +193,15 @@ def test_a_failed_checkpoint_does_not_fail_the_committed_transaction(path, caplo
     assert "checkpoint failed" in caplog.text
     db.connection = None
     db._drop_queue_fd()
+
+
+def test_the_projects_sqlite_connections_use_wal(path, settings):
+    """The options the project gives a SQLite database (settings.SQLITE_OPTIONS)."""
+    db = wrapper(path)
+    db.settings_dict["OPTIONS"] = dict(settings.SQLITE_OPTIONS)
+    db.ensure_connection()
+    pragma = db.connection.execute
+    assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert pragma("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert db.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    db.close()
