@@ -25,11 +25,49 @@ Tests compare both against the ORM on SQLite and PostgreSQL (tests/core/test_fas
 from __future__ import annotations
 
 from django.db import connections, router
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import fields as model_fields
 from django.db.models import signals
 from django.db.models.expressions import Col
+from django.db.models.fields.related import ForeignKey
 from django.db.models.sql import InsertQuery
 
 _inserts: dict = {}
+
+# Fields whose prepared value is the value itself when it is exactly of the type named
+# (or None): Django's pre_save reads the attribute and get_db_prep_save gives it back
+# unchanged (str for text, int for integers, bool for booleans). Only these classes
+# exactly, not subclasses, which may prepare their values otherwise; integers only where
+# the backend does not adapt them (PostgreSQL with psycopg 3 wraps each in its column's
+# type). Other values and fields are prepared Django's way. Preparing a report's rows
+# field by field through Django took 0.3 ms, most of it for these plain values.
+_PLAIN_TEXT = (model_fields.CharField, model_fields.TextField, model_fields.SlugField)
+_PLAIN_INTEGER = (
+    model_fields.IntegerField,
+    model_fields.BigIntegerField,
+    model_fields.SmallIntegerField,
+    model_fields.PositiveIntegerField,
+    model_fields.PositiveBigIntegerField,
+    model_fields.PositiveSmallIntegerField,
+    model_fields.AutoField,
+    model_fields.BigAutoField,
+    model_fields.SmallAutoField,
+)
+
+
+def _plain_type(field, connection):
+    """The one Python type whose values ``field`` stores as they are, or None."""
+    kind = type(field)
+    if kind is ForeignKey:
+        return _plain_type(field.target_field, connection)
+    if kind in _PLAIN_TEXT:
+        return str
+    if kind in _PLAIN_INTEGER:
+        adapts = type(connection.ops).adapt_integerfield_value
+        return int if adapts is BaseDatabaseOperations.adapt_integerfield_value else None
+    if kind is model_fields.BooleanField:
+        return bool
+    return None
 
 
 class _Insert:
@@ -50,6 +88,8 @@ class _Insert:
         compiler.returning_fields = self.returning
         ((self.sql, _params),) = compiler.as_sql()  # only the text is kept, not the object
         self.position = {f.attname: i for i, f in enumerate(self.fields)}
+        # (attname, the type stored as it is or None, the field) per column, in order.
+        self.columns = [(f.attname, _plain_type(f, connection), f) for f in self.fields]
         cols = [f.get_col(meta.db_table) for f in self.returning]
         self.converters = [
             (i, col, col.get_db_converters(connection))
@@ -88,21 +128,26 @@ def prepare(obj, *, using: str | None = None) -> Prepared:
     if statement is None:
         possible = _fast_insert_possible(model, using)
         statement = _inserts[key] = _Insert(model, using) if possible else False
-    if (
-        (auto is not None and obj.pk is not None)
-        or not statement
-        or any(hasattr(getattr(obj, f.attname), "resolve_expression") for f in statement.fields)
-    ):
-        # An explicit key for an automatic one, no precompiled statement here, or a value
-        # that is an expression: saved the ORM's way by insert().
+    if (auto is not None and obj.pk is not None) or not statement:
+        # An explicit key for an automatic one, or no precompiled statement here: saved
+        # the ORM's way by insert().
         return Prepared(obj, None, None, using)
+    values = obj.__dict__
+    for attname, _plain, _field in statement.columns:
+        if hasattr(values.get(attname), "resolve_expression"):
+            return Prepared(obj, None, None, using)  # an expression: the ORM's way
     obj._prepare_related_fields_for_save(operation_name="save")
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     connection = connections[using]
-    # The values as the insert compiler takes them (pre_save) and prepares them.
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in statement.fields
-    ]
+    # The values as the insert compiler takes them (pre_save) and prepares them; a plain
+    # value of a plain field (see _plain_type) is what that gives back.
+    params = []
+    for attname, plain, field in statement.columns:
+        value = values.get(attname)
+        if plain is not None and (value is None or type(value) is plain):
+            params.append(value)
+        else:
+            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection=connection))
     return Prepared(obj, statement, params, using)
 
 

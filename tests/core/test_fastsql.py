@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from superteam.core import fastsql
@@ -256,3 +257,71 @@ def test_a_prepared_insert_that_cannot_be_fast_is_saved_the_orm_way(personas):
     other.set(id=987_000)  # not a column of the statement: the ORM's way too
     assert other.insert().pk == 987_000
     assert Report.objects.filter(pk=987_000, idempotency_key="prepared-key-4").exists()
+
+
+def _django_params(obj, statement):
+    """What Django prepares from ``obj`` once prepare() ran its pre_save (which sets
+    automatic times, so it is not run again here)."""
+    return _comparable(
+        [
+            f.get_db_prep_save(getattr(obj, f.attname), connection=connection)
+            for f in statement.fields
+        ]
+    )
+
+
+def _comparable(params):
+    # psycopg's JSON wrappers compare by identity: compare what they wrap.
+    return [(type(p), p.obj) if hasattr(p, "obj") else p for p in params]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},  # the usual report: text, integers, keys, a date, times, decimals
+        {"latitude": None, "longitude": None, "location_name": "", "photos_expected": 0},
+        # Not plain: a choice member (a str subclass), a bool in an integer column, a
+        # lazy text: each prepared Django's way, to the same value.
+        {"channel": Channel.WEB, "photos_expected": True, "title": gettext_lazy("Laporan")},
+    ],
+)
+def test_plain_values_are_prepared_as_django_prepares_them(personas, values):
+    """A plain value (str, int, bool or None of a plain field) is passed on as it is; every
+    parameter equals what Django's own preparation gives, on either database."""
+    report = _report(personas, "plain-key-1", **values)
+    prepared = fastsql.prepare(report)
+    assert _comparable(prepared.params) == _django_params(report, prepared.statement)
+    plain = {attname for attname, kind, _f in prepared.statement.columns if kind is not None}
+    assert {"title", "idempotency_key"} <= plain  # text is plain on every backend
+    assert "submitted_at" not in plain and "latitude" not in plain  # adapted per backend
+    prepared.insert()
+    reference = _report(personas, "plain-key-2", submitted_at=report.submitted_at, **values)
+    reference.save(force_insert=True)
+    assert _row(Report, report.pk, exclude=("id", "idempotency_key")) == _row(
+        Report, reference.pk, exclude=("id", "idempotency_key")
+    )
+
+
+def test_the_task_and_ledger_rows_are_prepared_as_django_prepares_them(personas):
+    task = DBTaskResult(
+        priority=0,
+        task_path="superteam.reports.tasks.process_photo_task",
+        queue_name="default",
+        backend_name="default",
+        args_kwargs={"args": [1], "kwargs": {}},
+    )
+    entry = Entry(
+        regency_id=personas.regency.pk,
+        seq=1,
+        kind="reports.submitted",
+        subject_type="reports.report",
+        subject_id="1",
+        actor_id=personas.staff.pk,
+        payload={"a": 1},
+        prev_hash="0" * 64,
+        hash="1" * 64,
+        created_at=timezone.now(),
+    )
+    for obj in (task, entry):
+        prepared = fastsql.prepare(obj)
+        assert _comparable(prepared.params) == _django_params(obj, prepared.statement)
