@@ -667,8 +667,9 @@ def wait_for_photos(env: dict, expected: int, timeout: float) -> float:
 
 def result_line(ratio: float, ok: bool) -> str:
     met = ratio >= GOAL and ok
+    # Three decimals: 0.298 printed as "0.30 ... not met" read as a contradiction.
     return (
-        f"result: accepted reports/s vs authenticated POST/s ratio {ratio:.2f} "
+        f"result: accepted reports/s vs authenticated POST/s ratio {ratio:.3f} "
         f"(goal >= {GOAL:g}) {'met' if met else 'not met'}"
     )
 

@@ -70,3 +70,7 @@ def test_the_benchmark_code_path_at_a_tiny_size(live_server, tmp_path, settings)
     line = bench.result_line(run["rps"] / base["rps"], ok=True)
     assert line.startswith("result: accepted reports/s vs authenticated POST/s ratio ")
     assert line.endswith((" met", " not met"))
+    # Just under the goal is printed so that it does not read as the goal.
+    assert bench.result_line(0.2977, ok=True).endswith("ratio 0.298 (goal >= 0.3) not met")
+    assert bench.result_line(0.3, ok=True).endswith("ratio 0.300 (goal >= 0.3) met")
+    assert bench.result_line(0.45, ok=False).endswith("not met")
