@@ -265,6 +265,23 @@ class Client:
         raise AssertionError("unreachable")
 
 
+def file_creation_us(folder: Path, count: int = 200) -> float:
+    """Median CPU (µs) to create one empty file in ``folder`` (made here, kept until the
+    run's state is removed). A report creates a file for its photo. On ext4 without a
+    journal, creating a file skips every inode freed in the last 60 s (300 s while its
+    inode table is not yet written back), so after many deletions (a test suite, the
+    previous run's clean-up) one creation took 0.2–0.8 ms instead of about 0.02 ms
+    (docs/reports.md, session 9): printed so a run can be read with it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    times = []
+    for i in range(count):
+        started = time.thread_time()
+        fd = os.open(folder / f"probe-{i:04d}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        times.append(time.thread_time() - started)
+    return sorted(times)[len(times) // 2] * 1e6
+
+
 def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     """gunicorn with the project's gunicorn.conf.py (as in production), on ``port``."""
     process = subprocess.Popen(
@@ -729,6 +746,10 @@ def main(argv=None) -> int:
             f"Starting gunicorn ({args.workers} workers × {args.threads} "
             f"thread{'s' if args.threads != 1 else ''}, "
             "gunicorn.conf.py) and the task worker…"
+        )
+        say(
+            f"  creating a file in the state folder: {file_creation_us(var_dir / 'probe'):.0f} µs "
+            "of CPU (median of 200; see file_creation_us)"
         )
         server = start_server(env, port, args.workers, args.threads)
         worker = start_worker(env, (var_dir / "worker.log").open("wb"))

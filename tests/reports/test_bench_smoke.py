@@ -74,3 +74,11 @@ def test_the_benchmark_code_path_at_a_tiny_size(live_server, tmp_path, settings)
     assert bench.result_line(0.2977, ok=True).endswith("ratio 0.298 (goal >= 0.3) not met")
     assert bench.result_line(0.3, ok=True).endswith("ratio 0.300 (goal >= 0.3) met")
     assert bench.result_line(0.45, ok=False).endswith("not met")
+
+
+def test_the_benchmark_measures_what_creating_a_file_costs(tmp_path):
+    """Printed before the blocks: a report creates a file for its photo, and on some file
+    systems that cost depends on what was deleted shortly before (see the function)."""
+    cost = bench.file_creation_us(tmp_path / "probe", count=20)
+    assert 0 < cost < 1_000_000
+    assert len(list((tmp_path / "probe").iterdir())) == 20
