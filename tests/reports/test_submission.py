@@ -1,6 +1,7 @@
 """Submitting reports: stored once per key, conflicts refused, all-or-nothing."""
 
 import datetime
+import hashlib
 import os
 
 import pytest
@@ -181,6 +182,44 @@ def test_an_original_is_written_exclusively_and_whole(media):
     os.rmdir(storage.path("reports/test"))  # the folder removed behind the process's back
     assert services._write_new(storage, "reports/test/b.jpg", b"again") == "reports/test/b.jpg"
     assert storage.open("reports/test/b.jpg").read() == b"again"
+
+
+def test_an_original_and_its_folder_entry_are_on_disk_before_the_report_is_stored(
+    personas, reporting, today, media, monkeypatch
+):
+    """Durability: the photo's data (fdatasync) and its name in its folder (fsync of the
+    folder) reach the disk before the report's row is written, so a committed report
+    never points at evidence a power cut could take back."""
+    events = []
+    real_fdatasync, real_fsync = os.fdatasync, os.fsync
+
+    def fdatasync(fd):
+        events.append(("data", os.fstat(fd).st_ino))
+        return real_fdatasync(fd)
+
+    def fsync(fd):
+        events.append(("sync", os.fstat(fd).st_ino))
+        return real_fsync(fd)
+
+    def note_statements(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and '"reports_report"' in sql:
+            events.append(("report row", None))
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    monkeypatch.setattr(os, "fsync", fsync)
+    with connection.execute_wrapper(note_statements):
+        result = submit(personas, today, photos=[jpeg(1, day=today)])
+    photo = result.report.photos.get()
+    path = services.private_storage().path(photo.original.name)
+    file_inode = os.stat(path).st_ino
+    folder_inode = os.stat(os.path.dirname(path)).st_ino
+    stored_at = events.index(("report row", None))
+    assert ("data", file_inode) in events[:stored_at]
+    assert ("sync", folder_inode) in events[:stored_at]
+    assert events.index(("data", file_inode)) < events.index(("sync", folder_inode))
+    with open(path, "rb") as fh:  # released from the cache, still whole on disk
+        assert hashlib.sha256(fh.read()).hexdigest() == photo.sha256
 
 
 def test_the_reporter_must_hold_the_position(personas, reporting, today):
