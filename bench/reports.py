@@ -357,22 +357,39 @@ class Usage(NamedTuple):
         return Usage(self.cpu + other.cpu, self.system + other.system, self.faults + other.faults)
 
 
-def usage(pid: int) -> Usage:
-    """A process's and its children's (still running) :class:`Usage` (Linux /proc)."""
+def _processes_usage(wanted) -> Usage:
+    """The :class:`Usage` of the processes for which ``wanted(pid, parent pid, name)`` is
+    true (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
     user = system = faults = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            head, _, tail = (entry / "stat").read_text().rpartition(")")
         except OSError:
             continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
+        fields, name = tail.split(), head.partition("(")[2]
+        if wanted(int(entry.name), int(fields[1]), name):
             faults += int(fields[7])
             user += int(fields[11])
             system += int(fields[12])
     return Usage((user + system) / tick, system / tick, faults)
+
+
+def usage(pid: int) -> Usage:
+    """A process's and its children's (still running) :class:`Usage` (Linux /proc)."""
+    return _processes_usage(lambda p, parent, _name: pid in (p, parent))
+
+
+def database_usage(database_url: str) -> Usage:
+    """What the PostgreSQL server on this machine used (its processes, named "postgres"),
+    when the benchmark's database is there; nothing for SQLite, which runs inside the
+    server's own processes, or for a database elsewhere."""
+    host = database_url.partition("@")[2].partition("/")[0].rpartition(":")[0] or "localhost"
+    if not database_url.startswith("postgres") or host not in ("127.0.0.1", "localhost", "::1"):
+        return Usage()
+    return _processes_usage(lambda _p, _parent, name: name == "postgres")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -384,6 +401,14 @@ def per(used: Usage, count: int) -> str:
     """The kernel's share and the page faults of ``used``, per one of ``count`` requests."""
     count = max(1, count)
     return f"system {used.system / count * 1000:.1f} ms, {used.faults / count:.0f} page faults"
+
+
+def database_share(used: Usage, count: int) -> str:
+    """ ", the database server X ms" per request, when its CPU was measured (PostgreSQL
+    here; it also answers the worker's queries, a small part during the blocks)."""
+    if not used.cpu:
+        return ""
+    return f", the database server {used.cpu / max(1, count) * 1000:.1f} ms"
 
 
 def own_cpu() -> float:
@@ -765,20 +790,21 @@ def main(argv=None) -> int:
             f"(POST /api/reports/ with a photo), {args.clients} clients…"
         )
         slices, runs = [], []
-        base_used = report_used = Usage()
+        base_used = report_used = base_db = report_db = Usage()
         base_clients_cpu = report_clients_cpu = 0.0
         worker_cpu = cpu_seconds(worker.pid)
         for b in range(blocks):
-            used, own = usage(server.pid), own_cpu()
+            used, own, db = usage(server.pid), own_cpu(), database_usage(database_url)
             piece = ping_rate(port, devices, args.clients, slice_seconds)
             base_used += usage(server.pid) - used
+            base_db += database_usage(database_url) - db
             base_clients_cpu += own_cpu() - own
             slices.append(piece)
             if b == 0:
                 references = measure_references(
                     port, devices, photos, day, args.clients, seconds / 2, server.pid, piece
                 )
-            used, own = usage(server.pid), own_cpu()
+            used, own, db = usage(server.pid), own_cpu(), database_usage(database_url)
             block = submit_reports(
                 port,
                 devices,
@@ -790,6 +816,7 @@ def main(argv=None) -> int:
                 bodies=bodies,
             )
             report_used += usage(server.pid) - used
+            report_db += database_usage(database_url) - db
             report_clients_cpu += own_cpu() - own
             runs.append(block)
             say(
@@ -808,6 +835,7 @@ def main(argv=None) -> int:
             f"(p50 {base['p50']:.1f} ms, p95 {base['p95']:.1f} ms, {base['bad']} errors); server "
             f"CPU {base_cpu * 1000:.1f} ms per request ({per(base_used, base['ok'])}), the "
             f"clients {base_clients_cpu / max(1, base['ok']) * 1000:.1f} ms"
+            + database_share(base_db, base["ok"])
         )
         say(
             f"  reports: {run['accepted']} accepted in {run['elapsed']:.1f} s, {run['rps']:.1f} "
@@ -816,6 +844,7 @@ def main(argv=None) -> int:
             f"({per(report_used, run['accepted'])}), the clients "
             f"{report_clients_cpu / max(1, run['accepted']) * 1000:.1f} ms, the worker used "
             f"{worker_used:.1f} s of CPU during the blocks"
+            + database_share(report_db, run["accepted"])
         )
         carried, checked = references
         count = max(1, min(50, run["accepted"] // 10))

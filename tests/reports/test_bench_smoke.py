@@ -82,3 +82,23 @@ def test_the_benchmark_measures_what_creating_a_file_costs(tmp_path):
     cost = bench.file_creation_us(tmp_path / "probe", count=20)
     assert 0 < cost < 1_000_000
     assert len(list((tmp_path / "probe").iterdir())) == 20
+
+
+def test_the_database_servers_cpu_is_counted_only_for_a_local_postgresql():
+    """The benchmark adds the PostgreSQL server's CPU per request when it runs here;
+    SQLite runs inside the server's own processes, a remote database is not measured."""
+    assert bench.database_usage("sqlite:////tmp/bench.sqlite3") == bench.Usage()
+    assert bench.database_usage("postgres://u@db.example.org:5432/x") == bench.Usage()
+    assert bench.database_share(bench.Usage(), 10) == ""
+    assert bench.database_share(bench.Usage(cpu=0.05), 10) == ", the database server 5.0 ms"
+    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in (
+        "127.0.0.1",
+        "localhost",
+    ):
+        return
+    url = f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}/x"
+    before = bench.database_usage(url)
+    with connection.cursor() as cursor:  # work done by the server, not by this process
+        cursor.execute("SELECT count(*) FROM generate_series(1, 3000000)")
+    after = bench.database_usage(url)
+    assert after.cpu - before.cpu > 0
