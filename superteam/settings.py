@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_htmx",
+    "ninja",  # serves the API docs (Swagger UI) from our own static files, not a CDN
     "axes",
     "django_tasks",
     "django_tasks_db",

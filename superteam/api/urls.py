@@ -8,6 +8,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from superteam.api import views
 from superteam.api.auth import DEFAULT_AUTH
@@ -22,6 +23,25 @@ api = NinjaAPI(
     auth=DEFAULT_AUTH,
     urls_namespace="api",
 )
+
+
+@api.exception_handler(AuthenticationError)
+def _not_authenticated(request, exc):
+    """401 with a message a person can act on, and the scheme to use (RFC 9110)."""
+    if "Authorization" in request.headers:
+        message = _(
+            "This token was not accepted: send it as “Authorization: Bearer <token>”. If "
+            "it was revoked or its account is no longer active, create a new token on your "
+            "account page."
+        )
+    else:
+        message = _(
+            "Sign in first: send the header “Authorization: Bearer <token>” (create a token "
+            "on your account page) or use the signed-in browser."
+        )
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(MultiPartParserError)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
-from ninja import Form, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from superteam.core.permissions import can
@@ -33,6 +33,7 @@ from superteam.reports.services import (
 
 router = Router()
 MAX_BATCH = 50
+JSON_TYPE = "application/json; charset=utf-8"  # as ninja's own answers
 
 
 class ReportIn(Schema):
@@ -41,17 +42,30 @@ class ReportIn(Schema):
     (agreement indicators) are repeated ids; ``reading_<indicator id>`` carries the value
     read for an indicator, recorded as its realisation on the report's date."""
 
-    idempotency_key: str
-    title: str
-    narrative: str
-    date: str
+    idempotency_key: str = Field(
+        max_length=80, description="Made by the device, the same for every resend."
+    )
+    title: str = Field(max_length=160)
+    narrative: str = Field(max_length=5000)
+    date: str = Field(
+        description="The activity's date, ISO 8601 only (YYYY-MM-DD).",
+        json_schema_extra={"format": "date"},
+    )
     position: int | None = None
     unit: int | None = None
-    location_name: str = ""
-    latitude: str | None = None
-    longitude: str | None = None
-    photos_expected: int | None = None
-    client_created_at: str | None = None
+    location_name: str = Field("", max_length=200)
+    latitude: str | None = Field(
+        None, description="Degrees (-90 to 90), rounded to 6 decimals when stored."
+    )
+    longitude: str | None = Field(
+        None, description="Degrees (-180 to 180), rounded to 6 decimals when stored."
+    )
+    photos_expected: int | None = Field(None, ge=0)
+    client_created_at: str | None = Field(
+        None,
+        description="When the device made the report, ISO 8601 with its offset.",
+        json_schema_extra={"format": "date-time"},
+    )
     innovations: list[int] = []
     decisions: list[int] = []
     indicators: list[int] = []
@@ -250,6 +264,7 @@ def _multipart_body(schema: type[Schema], files: str) -> dict:
     body["title"] = "MultiPartBodyParams"
     body["properties"][files] = {
         "items": {"format": "binary", "type": "string"},
+        "maxItems": settings.REPORTS_MAX_PHOTOS,
         "title": files.replace("_", " ").title(),
         "type": "array",
     }
@@ -258,7 +273,16 @@ def _multipart_body(schema: type[Schema], files: str) -> dict:
 
 @router.post(
     "/",
-    response={201: ReportOut, 200: ReportOut, 400: ErrorOut, 403: ErrorOut, 409: ConflictOut},
+    response={
+        201: ReportOut,
+        200: ReportOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ConflictOut,
+        413: ErrorOut,
+        415: ErrorOut,
+    },
     url_name="reports_submit",
     summary="Submit a daily report with photos",
     openapi_extra={"requestBody": _multipart_body(ReportIn, "photos")},
@@ -273,6 +297,22 @@ def submit(request):
     # by ninja from the schema as well (English only, and the same work twice).
     # A device token is the API; the signed-in browser (the form's script) is the web form.
     channel = Channel.API if "Authorization" in request.headers else Channel.WEB
+    if request.content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return Status(
+            415,
+            {
+                "detail": _(
+                    "Send the report as multipart/form-data (its fields and its photos), "
+                    "not as %(type)s."
+                )
+                % {"type": request.content_type or "?"}
+            },
+        )
+    stray = sorted(name for name in request.FILES if name != "photos")
+    if stray:
+        message = _("Photos go in the file field “photos”; this request sent files in: %(names)s.")
+        message %= {"names": ", ".join(stray)}
+        return Status(400, {"detail": message, "errors": {"photos": [message]}})
     status, body = _submit_one(
         request, request.POST, request.FILES.getlist("photos"), channel=channel
     )
@@ -280,21 +320,52 @@ def submit(request):
         # Written directly (Django's JSON encoder, as ninja's renderer uses): the answer is
         # made by report_out with exactly ReportOut's fields (a test checks it), and
         # validating it again took 0.1 ms of every report.
-        return JsonResponse(body, status=status)
+        return JsonResponse(body, status=status, content_type=JSON_TYPE)
     return Status(status, body)
+
+
+_BATCH_BODY = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "title": "BatchBody",
+                "type": "object",
+                "required": ["reports"],
+                "properties": {
+                    "reports": {
+                        "type": "string",
+                        "description": (
+                            "JSON array of up to 50 reports: each the fields of a single "
+                            "submission, plus `photos`, the names of this request's file "
+                            "fields that hold its photos."
+                        ),
+                    }
+                },
+                "additionalProperties": {"type": "string", "format": "binary"},
+            }
+        }
+    },
+    "required": True,
+}
 
 
 @router.post(
     "/batch",
-    response={200: BatchOut, 400: ErrorOut},
+    response={200: BatchOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut},
     url_name="reports_batch",
     summary="Submit many reports at once",
+    openapi_extra={"requestBody": _BATCH_BODY},
 )
-def batch(request, reports: Form[str]):
+def batch(request):
     """Multipart form: ``reports`` is a JSON array of report objects (the fields of
     the single submission, plus ``photos``: the names of file fields of this request
     holding that report's photos). Each report is stored in its own transaction and
-    answered with its own status (201, 200, 400, 403 or 409), in order."""
+    answered with its own status (201, 200, 400, 403 or 409), in order. At most 50
+    reports and 100 files per request: send more as several batches."""
+    reports = request.POST.get("reports")
+    if reports is None:
+        message = _("The field “reports” is missing: a JSON array of reports.")
+        return Status(400, {"detail": message, "errors": {"reports": [message]}})
     try:
         items = json.loads(reports)
     except ValueError:
@@ -308,6 +379,10 @@ def batch(request, reports: Form[str]):
     results = []
     for index, item in enumerate(items):
         names = item.pop("photos", []) or []
+        unreadable = _unreadable_item(item, names)
+        if unreadable:
+            results.append({"index": index, "status": 400, **unreadable})
+            continue
         files = [f for name in names for f in request.FILES.getlist(str(name))]
         missing = [n for n in names if str(n) not in request.FILES]
         if missing:
@@ -329,6 +404,25 @@ def batch(request, reports: Form[str]):
     return Status(200, {"results": results})
 
 
+_PLAIN = (str, int, float, bool)
+
+
+def _unreadable_item(item: dict, names) -> dict | None:
+    """What is wrong with a batch item's shape (``detail`` and ``errors``), or None. A
+    field is a text, a number, a boolean or null, or (links) a list of those; ``photos``
+    is a list of file field names."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(names, list) or not all(isinstance(n, str | int) for n in names):
+        errors["photos"] = [_("“photos” must be a list of the names of file fields.")]
+    for key, value in item.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(v is None or isinstance(v, _PLAIN) for v in values):
+            errors[str(key)] = [_("Must be a text, a number or a list of them.")]
+    if not errors:
+        return None
+    return {"detail": next(iter(errors.values()))[0], "errors": errors}
+
+
 def _readable(request, report: Report) -> Report:
     if not can(request.actor, "reports.view", report):
         raise HttpError(404, _("No such report."))
@@ -341,7 +435,11 @@ def _with_photos(qs):
     )
 
 
-@router.get("/by-key/{key}", response={200: ReportOut}, url_name="reports_by_key")
+@router.get(
+    "/by-key/{key}",
+    response={200: ReportOut, 401: ErrorOut, 404: ErrorOut},
+    url_name="reports_by_key",
+)
 def by_key(request, key: str):
     """The report sent with this submission key (for a phone checking its queue)."""
     regency_ids = request.actor.regency_ids
@@ -353,14 +451,20 @@ def by_key(request, key: str):
     return report_out(_readable(request, report))
 
 
-@router.get("/{int:report_id}", response={200: ReportOut}, url_name="reports_detail")
+@router.get(
+    "/{int:report_id}",
+    response={200: ReportOut, 401: ErrorOut, 404: ErrorOut},
+    url_name="reports_detail",
+)
 def detail(request, report_id: int):
     """A report's status, photos (derivative URLs only) and the verifier's decision."""
-    report = get_object_or_404(_with_photos(Report.objects.all()), pk=report_id)
+    report = _with_photos(Report.objects.filter(pk=report_id)).first()
+    if report is None:
+        raise HttpError(404, _("No such report."))
     return report_out(_readable(request, report))
 
 
-@router.post("/ping", response={200: PingOut}, url_name="reports_ping")
+@router.post("/ping", response={200: PingOut, 401: ErrorOut}, url_name="reports_ping")
 def ping(request):
     """Authenticated no-op: lets a device check its token and connection (stores nothing)."""
     from django.utils import timezone
@@ -368,16 +472,41 @@ def ping(request):
     return {"ok": True, "person_id": request.user.pk, "time": timezone.now()}
 
 
-@router.get("/compliance", response={200: ComplianceOut}, url_name="reports_compliance")
+MAX_COMPLIANCE_DAYS = 366
+
+
+@router.get(
+    "/compliance",
+    response={200: ComplianceOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    url_name="reports_compliance",
+)
 def compliance(
     request, unit: int, start: datetime.date | None = None, end: datetime.date | None = None
 ):
-    """Compliance (%) of a unit over a range (default: the last 28 days), from rollups."""
-    target = get_object_or_404(Unit.objects.select_related("regency"), pk=unit)
+    """Compliance (%) of a unit over a range (default: the last 28 days), from rollups.
+    Days after today are not counted (they cannot have been missed yet): ``end`` is
+    answered as it was used. At most 366 days at a time; ``start`` after ``end`` is 400."""
+    target = Unit.objects.select_related("regency").filter(pk=unit).first()
+    if target is None:
+        raise HttpError(404, _("No such unit."))
     if not can(request.actor, "reports.oversee", target):
         raise HttpError(403, _("You may not see this unit's compliance."))
-    end = end or regency_today(target.regency)
+    today = regency_today(target.regency)
+    end = min(end or today, today)
     start = start or end - datetime.timedelta(days=27)
+    if start > end:
+        return Status(
+            400,
+            {
+                "detail": _("The range starts after it ends (%(start)s to %(end)s).")
+                % {"start": start.isoformat(), "end": end.isoformat()}
+            },
+        )
+    if (end - start).days >= MAX_COMPLIANCE_DAYS:
+        return Status(
+            400,
+            {"detail": _("At most %(count)s days at a time.") % {"count": MAX_COMPLIANCE_DAYS}},
+        )
     rate = compliance_rate(unit=target, start=start, end=end)
     return {
         "unit_id": target.pk,

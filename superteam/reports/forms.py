@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,16 +17,61 @@ from superteam.reports.services import ReportData
 
 
 class IsoDateField(forms.DateField):
-    """ISO 8601 first (what date inputs and the API send), then the language's formats
-    (Indonesian lists ISO last: eight failed parses before it matched)."""
+    """A date written as ISO 8601 (YYYY-MM-DD) only: what date inputs, the offline queue and
+    the API send. The language's own formats are not tried: "06/12/2026" is 6 December in
+    Indonesian and 12 June in English, so one request could mean two days."""
+
+    default_error_messages = {
+        "invalid": _("Enter the date as YYYY-MM-DD, e.g. 2026-12-07."),
+    }
 
     def to_python(self, value):
-        if isinstance(value, str):
-            try:
-                return datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class IsoDateTimeField(forms.DateTimeField):
+    """A moment written as ISO 8601 only (e.g. 2026-12-07T08:30:00+07:00), for the same
+    reason as :class:`IsoDateField`."""
+
+    default_error_messages = {
+        "invalid": _("Enter the time as ISO 8601, e.g. 2026-12-07T08:30:00+07:00."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return super().to_python(value)
+        try:
+            moment = datetime.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(moment)
+
+
+class CoordinateField(forms.DecimalField):
+    """Degrees, rounded to six decimals (about 0.1 m), the stored precision: a phone's raw
+    position (``-8.225012345678901``) is kept, not refused."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        super().__init__(
+            max_digits=9, decimal_places=6, min_value=-limit, max_value=limit, **kwargs
+        )
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is None or not number.is_finite():
+            return number
+        return number.quantize(decimal.Decimal("0.000001"), rounding=decimal.ROUND_HALF_EVEN)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -79,26 +125,12 @@ class ReportForm(forms.Form):
     location_name = forms.CharField(label=_("Place"), max_length=200, required=False)
     # Filled in by the page's script (the phone's position, the photos it holds, when the
     # draft was made), not typed.
-    latitude = forms.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.HiddenInput,
-    )
-    longitude = forms.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.HiddenInput,
-    )
+    latitude = CoordinateField(limit=90, required=False, widget=forms.HiddenInput)
+    longitude = CoordinateField(limit=180, required=False, widget=forms.HiddenInput)
     photos_expected = forms.IntegerField(
         required=False, min_value=0, max_value=50, widget=forms.HiddenInput
     )
-    client_created_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    client_created_at = IsoDateTimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,7 +165,9 @@ class ReportForm(forms.Form):
         position = data.get("position")
         if position is not None and not data.get("unit"):
             data["unit"] = position.unit
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
+        located = [data.get(f) is not None for f in ("latitude", "longitude")]
+        unreadable = "latitude" in self.errors or "longitude" in self.errors
+        if located[0] != located[1] and not unreadable:
             raise ValidationError(_("A location needs both latitude and longitude."))
         return data
 

@@ -307,15 +307,10 @@ def submit_report(
     photos = photos or []
     key = clean_idempotency_key(idempotency_key)
     regency = data.unit.regency
-    if len(photos) > settings.REPORTS_MAX_PHOTOS:
-        raise SubmissionError(
-            _("At most %(count)s photos per report.") % {"count": settings.REPORTS_MAX_PHOTOS}
-        )
     data.photos_expected = max(data.photos_expected or 0, len(photos))
     if data.photos_expected > settings.REPORTS_MAX_PHOTOS:
-        raise SubmissionError(
-            _("At most %(count)s photos per report.") % {"count": settings.REPORTS_MAX_PHOTOS}
-        )
+        message = _("At most %(count)s photos per report.") % {"count": settings.REPORTS_MAX_PHOTOS}
+        raise SubmissionError(message, errors={"photos": [message]})
     digest = content_hash(author=author, data=data)
     now = received_at or timezone.now()
     # Most submissions are new: no lookup of the key first. A resend is recognised by the
@@ -468,6 +463,15 @@ def _link(*, report: Report, data: ReportData, actor, at) -> None:
 
 def _replay(report: Report, *, digest: str, photos: list, actor) -> SubmissionResult:
     """A resend with a known key: the stored report, or a conflict if the content differs."""
+    if report.content_hash != digest and report.author_id != getattr(actor, "pk", None):
+        # Someone else's report: say nothing of it (its title and date are not theirs to see).
+        raise IdempotencyConflict(
+            _(
+                "This submission key was already used for another report. Nothing was "
+                "stored; start a new report, which gets a new key."
+            ),
+            report=report,
+        )
     if report.content_hash != digest:
         raise IdempotencyConflict(
             _(

@@ -318,7 +318,7 @@ def compliance_page(request):
     regency = _regency_or_404(request)
     under = _scope_unit(request, regency)
     today = regency_today(regency)
-    end = parse_day(request.GET.get("end"), today)
+    end = min(parse_day(request.GET.get("end"), today), today)  # the future is not missed yet
     start = parse_day(request.GET.get("start"), end - datetime.timedelta(days=27))
     if start > end:
         start, end = end, start

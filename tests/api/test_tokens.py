@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from superteam.api.models import ApiToken, hash_token
@@ -121,7 +122,17 @@ def test_requests_without_a_working_token_are_refused(case, personas, client):
     for url in ("/api/org/units", f"/api/org/units/{personas.dinkes.pk}", "/api/org/clusters"):
         response = client.get(url, headers=headers)
         assert response.status_code == 401, (case, url)
-        assert response.json() == {"detail": "Unauthorized"}
+        assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+        expected = "Masuk dulu" if case == "missing" else "Token ini tidak diterima"
+        assert response.json()["detail"].startswith(expected), response.json()
+    # A POST too, as a real client sends it (Django's test client skips the CSRF check
+    # unless asked): 401, not the 403 of a session's failed CSRF check.
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies["superteam_language"] = "en"
+    response = strict.post("/api/reports/ping", headers=headers)
+    assert response.status_code == 401, (case, response.content)
+    expected = "Sign in first" if case == "missing" else "This token was not accepted"
+    assert response.json()["detail"].startswith(expected)
 
 
 def test_a_signed_in_browser_session_also_works(personas, client_as):

@@ -94,7 +94,7 @@ def test_the_answer_has_exactly_the_documented_fields(
             url, {**_fields(today), "photos": [upload(photo)]}, headers=device
         )
         assert response.status_code == expected
-        assert response["Content-Type"] == "application/json"
+        assert response["Content-Type"] == "application/json; charset=utf-8"
         body = response.json()
         assert set(body) == set(ReportOut.model_fields)
         checked = ReportOut.model_validate(body)
@@ -204,15 +204,22 @@ def test_the_openapi_document_describes_the_endpoints(client):
     paths = schema["paths"]
     assert "/api/reports/" in paths and "/api/reports/batch" in paths
     post = paths["/api/reports/"]["post"]
-    assert {"200", "201", "400", "409"} <= set(post["responses"])
+    assert {"200", "201", "400", "401", "409", "415"} <= set(post["responses"])
     body = post["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert set(body["required"]) == {"idempotency_key", "title", "narrative", "date"}
     assert {"position", "latitude", "innovations", "queued"} <= set(body["properties"])
     assert body["properties"]["photos"] == {
         "items": {"format": "binary", "type": "string"},
+        "maxItems": 6,
         "title": "Photos",
         "type": "array",
     }
+    assert body["properties"]["date"]["format"] == "date"
+    batch = paths["/api/reports/batch"]["post"]["requestBody"]["content"]
+    assert list(batch) == ["multipart/form-data"]
+    assert batch["multipart/form-data"]["schema"]["required"] == ["reports"]
+    for path in ("/api/reports/{report_id}", "/api/reports/by-key/{key}"):
+        assert {"200", "401", "404"} <= set(paths[path]["get"]["responses"])
     assert "reading_<indicator id>" in body["description"]
 
 
