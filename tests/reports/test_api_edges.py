@@ -35,7 +35,7 @@ def fields(today, **kw):
 def test_a_date_is_iso_8601_only_in_both_languages(
     written, personas, reporting, today, client, settings
 ):
-    """"06/12/2026" is 6 December in Indonesian and 12 June in English: one request must
+    """ "06/12/2026" is 6 December in Indonesian and 12 June in English: one request must
     not mean two days, so only YYYY-MM-DD is read."""
     for language, expected in (("id", "Masukkan tanggal sebagai YYYY-MM-DD"), ("en", "YYYY-MM-DD")):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
@@ -63,7 +63,9 @@ def test_a_phones_raw_position_is_rounded_not_refused(personas, reporting, today
     assert response.status_code == 201, response.content
     report = Report.objects.get()
     assert report.latitude == Decimal("-8.225012") and report.longitude == Decimal("114.361112")
-    assert report.client_created_at == datetime.datetime(2026, 12, 7, 1, 30, 0, 123000, datetime.UTC)
+    assert report.client_created_at == datetime.datetime(
+        2026, 12, 7, 1, 30, 0, 123000, datetime.UTC
+    )
 
 
 def test_an_unreadable_latitude_is_the_only_error(personas, reporting, today, english_client):
@@ -107,9 +109,7 @@ def test_too_many_photos_names_the_field(personas, reporting, today, english_cli
     assert not Report.objects.exists() and not Photo.objects.exists()
 
 
-def test_files_in_another_field_are_refused_not_ignored(
-    personas, reporting, today, english_client
-):
+def test_files_in_another_field_are_refused_not_ignored(personas, reporting, today, english_client):
     response = english_client.post(
         reverse("api:reports_submit"),
         {**fields(today), "photo": upload(jpeg(1, day=today))},
@@ -188,7 +188,9 @@ def test_compliance_ranges(personas, reporting, today, english_client):
 
 
 def test_an_unknown_report_is_the_same_404_as_a_hidden_one(personas, reporting, client):
-    response = client.get(reverse("api:reports_detail", args=[999_999]), headers=bearer(personas.staff))
+    response = client.get(
+        reverse("api:reports_detail", args=[999_999]), headers=bearer(personas.staff)
+    )
     assert response.status_code == 404
     assert response.json() == {"detail": "Laporan tidak ditemukan."}
 
