@@ -310,6 +310,7 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 # Local times (HH:MM) of the regent's daily digest and of the reminders to late units.
 REPORTS_DIGEST_TIME = os.environ.get("REPORTS_DIGEST_TIME", "16:00")
 REPORTS_REMINDER_TIME = os.environ.get("REPORTS_REMINDER_TIME", "13:00")
+REPORTS_REMINDER_UNTIL = os.environ.get("REPORTS_REMINDER_UNTIL", "19:00")
 # Photo caps: bytes per photo, pixels per photo (decompression bombs), photos per report.
 REPORTS_MAX_PHOTO_BYTES = int(os.environ.get("REPORTS_MAX_PHOTO_MB", "12")) * 1024 * 1024
 REPORTS_MAX_PHOTO_PIXELS = int(os.environ.get("REPORTS_MAX_PHOTO_MEGAPIXELS", "50")) * 1_000_000

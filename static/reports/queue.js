@@ -2,7 +2,9 @@
  * Each queued report is one IndexedDB record: the form fields (photos as Blobs), the
  * address to send it to and the CSRF token of the page it came from. Sending is
  * idempotent on the server (the submission key), so a record is removed only after the
- * server answered; a resend after a lost answer returns the stored report. */
+ * server answered; a resend after a lost answer returns the stored report. A report the
+ * server refuses because the person must sign in again (401, or a CSRF token made stale
+ * by signing in again) stays queued and is sent once they have. */
 (function (root) {
   "use strict";
   var DB = "superteam-reports", STORE = "queue";
@@ -33,7 +35,13 @@
     return open().then(function (db) {
       return new Promise(function (resolve, reject) {
         var req = db.transaction(STORE).objectStore(STORE).getAll();
-        req.onsuccess = function () { db.close(); resolve(req.result || []); };
+        req.onsuccess = function () {
+          db.close();
+          // In the order they were written (the store orders them by their random key).
+          resolve((req.result || []).sort(function (a, b) {
+            return (a.queuedAt || "") < (b.queuedAt || "") ? -1 : (a.queuedAt || "") > (b.queuedAt || "") ? 1 : 0;
+          }));
+        };
         req.onerror = function () { db.close(); reject(req.error); };
       });
     });
@@ -52,12 +60,37 @@
     return data;
   }
 
+  /* The session's CSRF token as it is now (its cookie): signing in again replaces it, and a
+   * report queued before must not be refused for carrying the old one. The page reads the
+   * cookie; the service worker asks the Cookie Store where the browser has one. */
+  function currentToken() {
+    if (root.document) {
+      var found = (root.document.cookie || "").match(/(?:^|;\s*)csrftoken=([^;]+)/);
+      return Promise.resolve(found ? decodeURIComponent(found[1]) : null);
+    }
+    if (root.cookieStore && root.cookieStore.get) {
+      return root.cookieStore.get("csrftoken").then(
+        function (c) { return c ? c.value : null; },
+        function () { return null; }
+      );
+    }
+    return Promise.resolve(null);
+  }
+
+  /* Whether an answer means "sign in (again), then send it": kept in the queue. */
+  function needsSignIn(answer) {
+    var detail = (answer.body && answer.body.detail) || "";
+    return answer.status === 401 || (answer.status === 403 && /CSRF/i.test(detail));
+  }
+
   function send(entry, queued) {
-    return fetch(entry.url, {
-      method: "POST",
-      body: toFormData(entry, queued),
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": entry.csrf, "Accept": "application/json" }
+    return currentToken().then(function (token) {
+      return fetch(entry.url, {
+        method: "POST",
+        body: toFormData(entry, queued),
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token || entry.csrf, "Accept": "application/json" }
+      });
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { status: response.status, body: body };
@@ -96,6 +129,7 @@
               return remove(entry.key).then(function () { return true; });
             }
             if (answer.status >= 500) return false;  // the server is struggling: later
+            if (needsSignIn(answer)) { outcome.signIn = true; return false; }  // kept
             entry.error = (answer.body && answer.body.detail) || ("HTTP " + answer.status);
             outcome.failed.push(entry);
             outcome.waiting -= 1;
@@ -106,5 +140,7 @@
     }
   }
 
-  root.ReportQueue = { all: all, put: put, remove: remove, send: send, flush: flush };
+  root.ReportQueue = {
+    all: all, put: put, remove: remove, send: send, flush: flush, needsSignIn: needsSignIn
+  };
 })(typeof self !== "undefined" ? self : this);

@@ -23,10 +23,25 @@
 
   function field(name) { return form.elements.namedItem(name); }
 
-  function say(message, tone) {
+  function say(message, tone, link) {
     statusBox.textContent = message;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link.href; a.textContent = link.text;
+      statusBox.appendChild(document.createTextNode(" "));
+      statusBox.appendChild(a);
+    }
     statusBox.className = "report-status " + (tone || "info");
     statusBox.hidden = !message;
+    if (message && (tone === "bad" || tone === "warn")) {
+      // The button is far below the status on a phone: bring what went wrong into view.
+      statusBox.scrollIntoView({ block: "center" });
+      statusBox.focus({ preventScroll: true });
+    }
+  }
+
+  function askToSignIn() {
+    say(text.signIn, "warn", { href: text.login, text: text.signInLink });
   }
 
   function saveDraft() {
@@ -113,6 +128,8 @@
     if (body.errors) {
       Object.keys(body.errors).forEach(function (k) { lines = lines.concat(body.errors[k]); });
     }
+    // The first error is also the summary (detail): each said once.
+    lines = lines.filter(function (line, i) { return lines.indexOf(line) === i; });
     say(lines.join(" "), "bad");
   }
 
@@ -138,7 +155,9 @@
 
   function flush() {
     return ReportQueue.flush().then(function (outcome) {
-      if (outcome.sent.length) say(text.sentLater, "ok");
+      if (outcome.signIn) askToSignIn();
+      else if (outcome.failed.length) say(text.failedQueued, "bad");
+      else if (outcome.sent.length) say(text.sentLater, "ok");
       return renderQueue();
     });
   }
@@ -179,6 +198,13 @@
         });
       }
       if (answer.status >= 500) { say(text.queued, "warn"); askForSync(); startNewReport(); return renderQueue(); }
+      if (ReportQueue.needsSignIn(answer)) {
+        // Signed out meanwhile (or signed in again elsewhere): kept on the phone, sent once
+        // the person has signed in.
+        startNewReport();
+        askToSignIn();
+        return renderQueue();
+      }
       return ReportQueue.remove(entry.key).then(function () {
         showErrors(answer.body);
         if (answer.status === 409) {

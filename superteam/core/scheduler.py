@@ -32,6 +32,7 @@ class Job:
     at: datetime.time | None = None  # daily at this local time
     every_minutes: int | None = None  # or every N minutes
     weekday: int | None = None  # with ``at``: only on this weekday (0 = Monday)
+    until: datetime.time | None = None  # with ``at``: a day's run not made by then is skipped
 
     def slot(self, now: datetime.datetime) -> str | None:
         """The slot ``now`` falls in, or None when the job is not due yet today."""
@@ -44,6 +45,8 @@ class Job:
             return None
         if local.time() < self.at:
             return None
+        if self.until is not None and local.time() >= self.until:
+            return None  # too late today (the scheduler was down): wait for tomorrow's
         return local.date().isoformat()
 
 
@@ -56,14 +59,20 @@ def periodic(
     at: str | datetime.time | None = None,
     every_minutes: int | None = None,
     weekday: int | None = None,
+    until: str | datetime.time | None = None,
 ):
-    """Register a periodic job; exactly one of ``at`` (local "HH:MM") or ``every_minutes``."""
+    """Register a periodic job; exactly one of ``at`` (local "HH:MM") or ``every_minutes``.
+    ``until`` (with ``at``): a run that could not start by then (the scheduler was down)
+    is not made that day, e.g. a reminder to report "today" at midnight."""
     if (at is None) == (every_minutes is None):
         raise ValueError("Give exactly one of at= or every_minutes=.")
     when = datetime.time.fromisoformat(at) if isinstance(at, str) else at
+    until = datetime.time.fromisoformat(until) if isinstance(until, str) else until
 
     def register(fn):
-        JOBS[name] = Job(name=name, fn=fn, at=when, every_minutes=every_minutes, weekday=weekday)
+        JOBS[name] = Job(
+            name=name, fn=fn, at=when, every_minutes=every_minutes, weekday=weekday, until=until
+        )
         return fn
 
     return register

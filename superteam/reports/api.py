@@ -9,6 +9,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import JsonResponse, QueryDict
 from django.urls import get_script_prefix, reverse
@@ -316,6 +317,13 @@ def submit(request):
     status, body = _submit_one(
         request, request.POST, request.FILES.getlist("photos"), channel=channel
     )
+    if status in (200, 201) and channel == Channel.WEB:
+        # The form's script goes to the report's page next: it says the report arrived,
+        # as the form without the script does.
+        if status == 201:
+            messages.success(request, _("Report received. Thank you."))
+        else:
+            messages.info(request, _("This report had already arrived; nothing was doubled."))
     if status in (200, 201):
         # Written directly (Django's JSON encoder, as ninja's renderer uses): the answer is
         # made by report_out with exactly ReportOut's fields (a test checks it), and

@@ -342,15 +342,20 @@ def cluster_compliance(
 
 
 def regency_series(
-    *, regency, start: datetime.date, end: datetime.date, under: Unit | None = None
+    *,
+    regency,
+    start: datetime.date,
+    end: datetime.date,
+    under: Unit | None = None,
+    cluster: Cluster | None = None,
 ) -> list[tuple[datetime.date, Decimal | None]]:
-    """Share of expected units that reported, per working day (for a line chart): 3 queries."""
+    """Share of expected units (in a subtree or cluster) that reported, per working day (for
+    a line chart): 3 queries."""
     days = working_days(regency=regency, start=start, end=end)
-    enrolled = list(
-        ReportingUnit.objects.filter(regency=regency, **_scope_filter(under)).values_list(
-            "unit_id", "since", "until"
-        )
-    )
+    enrolled = ReportingUnit.objects.filter(regency=regency, **_scope_filter(under))
+    if cluster is not None:
+        enrolled = enrolled.filter(clusters=cluster)
+    enrolled = list(enrolled.values_list("unit_id", "since", "until"))
     ids = [u for u, _s, _e in enrolled]
     reported = defaultdict(set)
     if days and ids:

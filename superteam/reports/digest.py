@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from superteam.innovations.services import innovations_started_between
 from superteam.meetings.services import last_rakor_end
@@ -298,11 +299,51 @@ def _absolute(url: str) -> str:
     return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
 
 
+def greeting(name: str, now: datetime.datetime | None = None) -> str:
+    """Good morning / afternoon / evening by the local hour (the digest's time is set by
+    REPORTS_DIGEST_TIME, and a late scheduler sends it later)."""
+    hour = timezone.localtime(now).hour
+    if hour < 11:
+        text = _("Good morning, %(name)s.")
+    elif hour < 15:
+        text = _("Good day, %(name)s.")
+    elif hour < 18:
+        text = _("Good afternoon, %(name)s.")
+    else:
+        text = _("Good evening, %(name)s.")
+    return text % {"name": name}
+
+
+def digest_summary(digest: Digest) -> str:
+    """ "12 units reported (15 reports), 3 were silent, 1 photo was flagged." with each
+    count's own plural."""
+    totals = digest.totals
+    parts = [
+        ngettext(
+            "%(count)s unit reported (%(reports)s)",
+            "%(count)s units reported (%(reports)s)",
+            totals["units"],
+        )
+        % {
+            "count": totals["units"],
+            "reports": ngettext("%(count)s report", "%(count)s reports", totals["reports"])
+            % {"count": totals["reports"]},
+        },
+        ngettext("%(count)s was silent", "%(count)s were silent", digest.silent_count)
+        % {"count": digest.silent_count},
+        ngettext("%(count)s photo was flagged", "%(count)s photos were flagged", totals["flagged"])
+        % {"count": totals["flagged"]},
+    ]
+    return ", ".join(parts) + "."
+
+
 def render_digest_email(*, digest: Digest, person) -> EmailMultiAlternatives:
     """The digest as an email in the person's language (derivative photo URLs only)."""
     with translation.override(person.language or settings.LANGUAGE_CODE):
         context = {
             "digest": digest,
+            "greeting": greeting(person.get_short_name()),
+            "summary": digest_summary(digest),
             "person": person,
             "site_url": settings.SITE_URL,
             "page_url": _absolute(
@@ -338,7 +379,10 @@ def send_digest(*, person_id: int, unit_id: int, day: datetime.date) -> bool:
     if delivery.sent_at is not None:
         return False
     under = None if unit.parent_id is None else unit
-    digest = build_digest(regency=unit.regency, day=day, under=under)
+    # Built in the reader's language too: cluster names and section labels are chosen
+    # when the digest is built, not when it is rendered.
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        digest = build_digest(regency=unit.regency, day=day, under=under)
     render_digest_email(digest=digest, person=person).send()
     DigestDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
     return True

@@ -26,9 +26,14 @@ def daily_digest(now):
         send_digests_task.enqueue(regency.pk, day.isoformat())
 
 
-@periodic("reports.reminders", at=settings.REPORTS_REMINDER_TIME)
+@periodic(
+    "reports.reminders",
+    at=settings.REPORTS_REMINDER_TIME,
+    until=settings.REPORTS_REMINDER_UNTIL,
+)
 def reminders(now):
-    """Remind units that have not reported by REPORTS_REMINDER_TIME on a working day."""
+    """Remind units that have not reported by REPORTS_REMINDER_TIME on a working day; not
+    after REPORTS_REMINDER_UNTIL (a scheduler started late at night sends none)."""
     from superteam.reports.tasks import send_reminders_task
 
     for regency, day in _regencies_working_today(now):

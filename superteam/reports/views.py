@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -282,13 +283,14 @@ def verify(request, pk: int):
         except SubmissionError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(
-                request,
-                _("Decision recorded: %(status)s.") % {"status": report.get_status_display()},
-            )
+            recorded = _("Decision recorded: %(status)s.") % {"status": report.get_status_display()}
             if request.htmx:
+                # Said in the fragment itself: a message queued for the next page would
+                # appear later, on whatever page the verifier opens next.
                 context = _detail_context(request, _report_or_404(pk))
+                context["recorded"] = recorded
                 return render(request, "reports/partials/verification.html", context)
+            messages.success(request, recorded)
             return redirect("reports:detail", pk=pk)
     context = _detail_context(request, report, form)
     template = "reports/partials/verification.html" if request.htmx else "reports/detail.html"
@@ -335,7 +337,9 @@ def compliance_page(request):
         if under is None
         else []
     )
-    series = compliance.regency_series(regency=regency, start=start, end=end, under=under)
+    series = compliance.regency_series(
+        regency=regency, start=start, end=end, under=under, cluster=cluster
+    )
     total_expected = sum(r.expected for r in rows)
     total_reported = sum(r.reported for r in rows)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
@@ -352,7 +356,8 @@ def compliance_page(request):
                 (c.cluster.localized_name, float(c.rate)) for c in clusters if c.rate is not None
             ],
             "cluster_tones": [c.tone for c in clusters if c.rate is not None],
-            "series": [(d.strftime("%d/%m"), float(v or 0)) for d, v in series],
+            # "7 Des" / "7 Dec": day and month named, not a number order to guess.
+            "series": [(date_format(d, "j M"), float(v or 0)) for d, v in series],
             "page": page,
             "rate": compliance.percent(total_reported, total_expected),
             "units_count": len(rows),

@@ -134,6 +134,43 @@ def test_the_scheduler_sends_the_digest_at_the_configured_time(
     assert smtp_server.to(personas.regent.email) and smtp_server.to(personas.head.email)
 
 
+def test_reminders_are_not_sent_late_at_night_when_the_scheduler_was_down(personas):
+    """A scheduler started at 23:00 must not ask units to report "today" at bedtime: the
+    day's reminders are skipped after REPORTS_REMINDER_UNTIL; the digest still goes."""
+    from superteam.core.scheduler import JOBS
+
+    late = timezone.make_aware(datetime.datetime(2026, 3, 25, 23, 13))
+    afternoon = timezone.make_aware(datetime.datetime(2026, 3, 25, 14, 0))
+    run_due(now=late - datetime.timedelta(days=1))  # registers the jobs
+    reminders = JOBS["reports.reminders"]
+    assert reminders.slot(afternoon) == "2026-03-25"
+    assert reminders.slot(late) is None
+    assert JOBS["reports.daily_digest"].slot(late) == "2026-03-25"
+
+
+def test_an_english_digest_email_has_english_clusters_greeting_and_plurals(
+    personas, day_of_reports, smtp_server, settings
+):
+    settings.SITE_URL = "https://superteam.example.go.id"
+    personas.regent.language = "en"
+    personas.regent.save()
+    with mock.patch(
+        "django.utils.timezone.now",
+        return_value=timezone.make_aware(datetime.datetime(2026, 3, 25, 20, 30)),
+    ):
+        assert send_digest(person_id=personas.regent.pk, unit_id=personas.root.pk, day=DAY)
+    (mail,) = smtp_server.to(personas.regent.email)
+    text = mail.get_body(("plain",)).get_content()
+    assert "== Health (" in text and "== Kesehatan" not in text
+    assert "Units outside any cluster" in text
+    assert text.startswith("Good evening,")
+    assert "1 unit reported (2 reports), 3 were silent, 1 photo was flagged." in text
+    html = mail.get_body(("html",)).get_content()
+    flagged = day_of_reports[1]
+    # Each flag links to its report.
+    assert f"https://superteam.example.go.id/reports/{flagged.pk}/" in html
+
+
 def test_the_digest_page_has_constant_queries(personas, day_of_reports, client_as):
     client = client_as(personas.regent)
 

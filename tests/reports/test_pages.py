@@ -135,6 +135,13 @@ def test_admins_add_and_remove_regency_holidays(personas, client_as):
     html = page.content.decode()
     assert "Idulfitri 1447 H" in html and "Cuti bersama" in html
     assert page.context["working_days"] == 261 - 21  # weekdays minus 13 holidays and 8 cuti
+    # The year is a year, not a number with a thousands separator, in both languages, and
+    # the buttons lead to the next and previous years.
+    assert "2026</h1>" in html and 'href="?year=2025"' in html and 'href="?year=2027"' in html
+    client.cookies["superteam_language"] = "en"
+    english = client.get(reverse("reports:holidays"), {"year": 2027}).content.decode()
+    assert "Holiday calendar 2027" in english and 'href="?year=2026"' in english
+    del client.cookies["superteam_language"]
     response = client.post(
         reverse("reports:holidays"),
         {"date": "2026-12-18", "kind": "regional", "name": "Hari Jadi Banyuwangi", "name_en": ""},

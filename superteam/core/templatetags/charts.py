@@ -8,8 +8,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def bar_chart(items, title, suffix="", max_value=None):
-    return charts.bar_chart(items, title=title, suffix=suffix, max_value=max_value)
+def bar_chart(items, title, suffix="", max_value=None, classes=None):
+    """``classes``: one CSS class per bar (e.g. a tone: good, warn, bad)."""
+    return charts.bar_chart(items, title=title, suffix=suffix, max_value=max_value, classes=classes)
 
 
 @register.simple_tag

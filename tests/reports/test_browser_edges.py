@@ -1,0 +1,113 @@
+"""On a phone, when things go wrong: signed out while a report waits offline, a refused
+photo, a verifier's decision without the comment it needs."""
+
+import re
+import time
+
+import pytest
+
+from superteam.reports.models import Report, ReportStatus
+from superteam.reports.services import regency_today
+from tests.conftest import sign_in_browser
+from tests.reports.helpers import jpeg, pustu_gps, submit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_a_report_queued_offline_waits_for_sign_in_and_is_then_sent_once(
+    personas, reporting, live_server, phone_context
+):
+    today = regency_today(personas.regency)
+    page = phone_context.new_page()
+    sign_in_browser(page, live_server, personas.staff.username)
+    page.goto(f"{live_server.url}/reports/new/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone_context.set_offline(True)
+    page.fill("#id_title", "Kunjungan nifas Dusun Sumberan")
+    page.fill("#id_narrative", "Tiga ibu nifas dikunjungi.")
+    page.set_input_files(
+        "#id_photos",
+        files=[
+            {
+                "name": "IMG_0009.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": jpeg(9, day=today, gps=pustu_gps(personas)),
+            }
+        ],
+    )
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-queue li")
+    # Signed out while offline (the session ended); then the signal returns.
+    phone_context.clear_cookies()
+    phone_context.set_offline(False)
+    page.wait_for_function(
+        "document.getElementById('report-status').textContent.includes('masuk lagi')",
+        timeout=30000,
+    )
+    assert "Kunjungan nifas Dusun Sumberan" in page.inner_text("#report-queue")
+    assert "tidak diterima" not in page.inner_text("#report-queue")
+    assert page.locator("#report-status a").get_attribute("href").startswith("/accounts/login/")
+    assert Report.objects.count() == 0
+    # Signed in again (a new session, a new CSRF token): the report goes, once.
+    sign_in_browser(page, live_server, personas.staff.username)
+    page.goto(f"{live_server.url}/reports/new/")
+    assert _wait_for(lambda: Report.objects.count() == 1, timeout=30), "never sent"
+    page.wait_for_selector("#report-queue", state="hidden")
+    time.sleep(1)
+    assert Report.objects.get().title == "Kunjungan nifas Dusun Sumberan"
+
+
+def test_a_refused_photo_is_said_once_and_brought_into_view(
+    personas, reporting, live_server, phone_context
+):
+    page = phone_context.new_page()
+    sign_in_browser(page, live_server, personas.staff.username)
+    page.goto(f"{live_server.url}/reports/new/")
+    page.fill("#id_title", "Posyandu balita")
+    page.fill("#id_narrative", "Penimbangan 30 balita.")
+    page.set_input_files(
+        "#id_photos",
+        files=[
+            {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": b"<html>bukan foto</html>"}
+        ],
+    )
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-status.bad")
+    status = page.inner_text("#report-status")
+    assert "foto.jpg" in status
+    assert status.count("foto.jpg adalah") == 1, status  # not said twice
+    assert page.evaluate("document.activeElement.id") == "report-status"
+    top = page.evaluate("document.getElementById('report-status').getBoundingClientRect().top")
+    assert 0 <= top < 844
+    assert Report.objects.count() == 0
+
+
+def test_a_verifier_sees_why_a_decision_was_not_recorded_and_when_it_was(
+    personas, reporting, live_server, phone_context
+):
+    today = regency_today(personas.regency)
+    report = submit(personas, today, key="browser-verify-1").report
+    page = phone_context.new_page()
+    sign_in_browser(page, live_server, personas.verifier.username)
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    page.check("input[name=decision][value=on_hold]")
+    page.click("#verification button[type=submit]")
+    page.wait_for_selector("#verification .errorlist")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    page.check("input[name=decision][value=on_hold]")
+    page.fill("textarea[name=comment]", "Foto kurang jelas, mohon kirim ulang.")
+    page.click("#verification button[type=submit]")
+    page.wait_for_selector("#verification .msg-success")
+    assert re.search(r"Keputusan (dicatat|tersimpan)", page.inner_text("#verification"))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ON_HOLD
