@@ -19,6 +19,10 @@ from django.db.models import Count, F, Max, Q, Sum
 from superteam.org.models import Cluster, Unit
 from superteam.reports.models import Holiday, HolidayKind, ReportingUnit, UnitDay
 
+# A unit has reported on a day when it sent a report that a verifier has not rejected: a
+# report rejected as false evidence does not make the day count.
+COUNTED = Q(reports__gt=F("rejected"))
+
 
 def holidays_between(
     *, regency, start: datetime.date, end: datetime.date
@@ -250,16 +254,16 @@ def unit_compliance(
     rollups = UnitDay.objects.filter(
         regency=regency, date__gte=start, date__lte=end, reports__gt=0
     ).filter(unit_id__in=[ru.unit_id for ru in enrolled])
-    for unit_id, day, reports, flagged in rollups.values_list(
-        "unit_id", "date", "reports", "flagged_photos"
+    for unit_id, day, reports, rejected, flagged in rollups.values_list(
+        "unit_id", "date", "reports", "rejected", "flagged_photos"
     ):
         row = per_unit[unit_id]
-        if day in day_set:
+        if day in day_set and reports > rejected:
             row["days"].add(day)
         row["reports"] += reports
         row["flagged"] += flagged
     last_days = dict(
-        UnitDay.objects.filter(unit_id__in=[ru.unit_id for ru in enrolled], reports__gt=0)
+        UnitDay.objects.filter(COUNTED, unit_id__in=[ru.unit_id for ru in enrolled])
         .values_list("unit_id")
         .annotate(last=Max("date"))
     )
@@ -323,7 +327,7 @@ def cluster_compliance(
     if days:
         reported = (
             UnitDay.objects.filter(
-                regency=regency, date__in=days, reports__gt=0, unit_id__in=list(unit_clusters)
+                COUNTED, regency=regency, date__in=days, unit_id__in=list(unit_clusters)
             )
             .values_list("unit_id", "date")
             .distinct()
@@ -360,7 +364,7 @@ def regency_series(
     reported = defaultdict(set)
     if days and ids:
         for unit_id, day in UnitDay.objects.filter(
-            regency=regency, date__in=days, reports__gt=0, unit_id__in=ids
+            COUNTED, regency=regency, date__in=days, unit_id__in=ids
         ).values_list("unit_id", "date"):
             reported[day].add(unit_id)
     series = []
@@ -374,7 +378,7 @@ def silent_units(*, regency, day: datetime.date, under: Unit | None = None) -> l
     """Reporting units expected on ``day`` that have not reported (2 queries)."""
     if not is_working_day(regency=regency, day=day):
         return []
-    reported = UnitDay.objects.filter(regency=regency, date=day, reports__gt=0).values("unit_id")
+    reported = UnitDay.objects.filter(COUNTED, regency=regency, date=day).values("unit_id")
     return [
         ru.unit
         for ru in ReportingUnit.objects.filter(regency=regency, **_scope_filter(under))
@@ -397,7 +401,7 @@ def compliance_rate(*, unit: Unit, start: datetime.date, end: datetime.date) -> 
 def totals_for_day(*, regency, day: datetime.date, under: Unit | None = None) -> dict:
     """Counters of one day from the rollups (1 query)."""
     agg = UnitDay.objects.filter(regency=regency, date=day, **_scope_filter(under)).aggregate(
-        units=Count("id", filter=Q(reports__gt=0)),
+        units=Count("id", filter=COUNTED),
         reports=Sum("reports"),
         photos=Sum("photos"),
         missing=Sum("photos_missing"),

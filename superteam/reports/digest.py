@@ -140,7 +140,7 @@ def build_digest(*, regency, day: datetime.date, under: Unit | None = None) -> D
     )
     for section in [*sections.values(), other]:
         section.expected_ids = expected_ids if working else set()
-    days = UnitDay.objects.filter(regency=regency, date=day, reports__gt=0, **scope)
+    days = UnitDay.objects.filter(compliance.COUNTED, regency=regency, date=day, **scope)
     for row in days.select_related("unit").order_by("unit__path"):
         line = UnitLine(row.unit, row.reports, row.photos, row.flagged_photos)
         for s in sections_of(row.unit):

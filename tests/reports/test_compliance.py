@@ -197,3 +197,34 @@ def test_a_report_updates_the_rollup_the_pages_read(personas, reporting, today):
     if compliance.is_working_day(regency=personas.regency, day=today):
         assert (pustu.reported, pustu.expected) == (1, 1)
     assert pustu.reports == 1 and pustu.last_day == today
+
+
+def test_a_rejected_report_does_not_make_the_day_count(personas, march):
+    """The pustu reported on 16 and 25 March; the verifier rejects the 25 March report (a
+    reused photo): the day no longer counts, the pustu is silent that day, and approving it
+    after all brings the day back."""
+    from superteam.reports.services import verify_report
+
+    received = timezone.make_aware(datetime.datetime(2026, 3, 25, 14, 0))
+    report = submit(personas, D(2026, 3, 25), key="rejected-000001", received_at=received).report
+    bump_unit_day(  # the fixture's rollup stands for this report: one report that day
+        regency_id=personas.regency.pk, unit_id=personas.pustu.pk, day=D(2026, 3, 25), reports=-1
+    )
+
+    def pustu_rate():
+        return compliance.compliance_rate(unit=personas.pustu, start=MARCH_16, end=MARCH_27)
+
+    before = pustu_rate()
+    assert before == compliance.percent(2, 5)
+    verify_report(
+        report=report, verifier=personas.verifier, decision="rejected", comment="Foto lama."
+    )
+    assert pustu_rate() == compliance.percent(1, 5)
+    assert personas.pustu in compliance.silent_units(regency=personas.regency, day=D(2026, 3, 25))
+    series = dict(compliance.regency_series(regency=personas.regency, start=MARCH_16, end=MARCH_27))
+    assert series[D(2026, 3, 25)] == compliance.percent(1, 3)  # only the agency counts
+    verify_report(report=report, verifier=personas.verifier, decision="approved", comment="")
+    assert pustu_rate() == before
+    assert personas.pustu not in compliance.silent_units(
+        regency=personas.regency, day=D(2026, 3, 25)
+    )
