@@ -142,14 +142,53 @@
         var li = document.createElement("li");
         li.textContent = e.title + " — " + (e.error ? text.failedPrefix + " " + e.error : text.waiting);
         if (e.error) {
+          var back = document.createElement("button");
+          back.type = "button"; back.className = "btn small"; back.textContent = text.putBack;
+          back.addEventListener("click", function () { putBack(e); });
           var drop = document.createElement("button");
           drop.type = "button"; drop.className = "btn small secondary"; drop.textContent = text.remove;
           drop.addEventListener("click", function () { ReportQueue.remove(e.key).then(renderQueue); });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(back);
           li.appendChild(document.createTextNode(" "));
           li.appendChild(drop);
         }
         list.appendChild(li);
       });
+    });
+  }
+
+  /* A refused report back in the form, photos included, to be corrected and sent again
+   * (with a new key: nothing was stored under the old one, or it belongs to another report). */
+  function putBack(entry) {
+    var values = {}, files = [];
+    entry.fields.forEach(function (f) {
+      if (f[1] instanceof Blob) files.push(new File([f[1]], f[2] || "photo.jpg", { type: f[1].type }));
+      else (values[f[0]] = values[f[0]] || []).push(f[1]);
+    });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "file" || el.type === "submit") return;
+      if (el.name === "csrfmiddlewaretoken" || el.name === "idempotency_key") return;
+      var saved = values[el.name];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = !!saved && saved.indexOf(el.value) >= 0;
+      } else if (saved) {
+        el.value = saved[0];
+      }
+    });
+    field("idempotency_key").value = newKey();
+    if (files.length && window.DataTransfer) {
+      try {
+        var chosen = new DataTransfer();
+        files.forEach(function (f) { chosen.items.add(f); });
+        field("photos").files = chosen.files;
+      } catch (err) { /* the photos are chosen again by hand */ }
+    }
+    return ReportQueue.remove(entry.key).then(function () {
+      saveDraft();
+      renderQueue();
+      say(text.putBackDone + " " + entry.error, "info");
+      form.scrollIntoView({ block: "start" });
     });
   }
 

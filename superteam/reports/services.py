@@ -25,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from superteam.core import fastsql
@@ -189,7 +190,7 @@ def _check_date(*, regency, day: datetime.date, now: datetime.datetime) -> None:
     if day < oldest:
         message = _("Reports can be sent up to %(days)s days late; this one is dated %(day)s.") % {
             "days": settings.REPORTS_BACKDATE_DAYS,
-            "day": day.isoformat(),
+            "day": date_format(day, "DATE_FORMAT"),  # "1 Oktober 2026", "Oct. 1, 2026"
         }
         raise SubmissionError(message, errors={"date": [message]})
 

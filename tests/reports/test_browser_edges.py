@@ -111,3 +111,34 @@ def test_a_verifier_sees_why_a_decision_was_not_recorded_and_when_it_was(
     assert re.search(r"Keputusan (dicatat|tersimpan)", page.inner_text("#verification"))
     report.refresh_from_db()
     assert report.status == ReportStatus.ON_HOLD
+
+
+def test_a_refused_queued_report_can_be_put_back_in_the_form(
+    personas, reporting, live_server, phone_context
+):
+    page = phone_context.new_page()
+    sign_in_browser(page, live_server, personas.staff.username)
+    page.goto(f"{live_server.url}/reports/new/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone_context.set_offline(True)
+    page.fill("#id_title", "Penyuluhan gizi Desa Kembiritan")
+    page.fill("#id_narrative", "Dua puluh ibu balita hadir.")
+    page.set_input_files(
+        "#id_photos",
+        files=[
+            {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": b"<html>bukan foto</html>"}
+        ],
+    )
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-queue li")
+    assert page.input_value("#id_title") == ""
+    phone_context.set_offline(False)
+    page.wait_for_selector("#report-queue li button", timeout=30000)  # refused: the buttons
+    assert "tidak diterima" in page.inner_text("#report-queue")
+    page.click("#report-queue li button:has-text('Kembalikan ke formulir')")
+    page.wait_for_selector("#report-queue", state="hidden")
+    assert page.input_value("#id_title") == "Penyuluhan gizi Desa Kembiritan"
+    assert page.input_value("#id_narrative") == "Dua puluh ibu balita hadir."
+    assert page.evaluate("document.getElementById('id_photos').files[0].name") == "foto.jpg"
+    assert "foto.jpg" in page.inner_text("#report-status")  # why it was refused
+    assert Report.objects.count() == 0
