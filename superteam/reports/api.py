@@ -21,7 +21,7 @@ from superteam.core.permissions import can
 from superteam.core.tenancy import current_regency
 from superteam.org.models import Unit
 from superteam.reports import links
-from superteam.reports.compliance import compliance_rate
+from superteam.reports.compliance import cluster_compliance, compliance_rate
 from superteam.reports.forms import ReportForm
 from superteam.reports.models import Channel, Photo, PhotoStatus, Report, ReportStatus
 from superteam.reports.photos import check_uploads
@@ -129,6 +129,22 @@ class PingOut(Schema):
     ok: bool
     person_id: int
     time: datetime.datetime
+
+
+class ClusterComplianceOut(Schema):
+    cluster_id: int
+    code: str
+    name: str
+    units: int
+    expected_days: int
+    reported_days: int
+    rate: float | None
+
+
+class ClustersComplianceOut(Schema):
+    start: datetime.date
+    end: datetime.date
+    clusters: list[ClusterComplianceOut]
 
 
 class ComplianceOut(Schema):
@@ -499,26 +515,67 @@ def compliance(
         raise HttpError(404, _("No such unit."))
     if not can(request.actor, "reports.oversee", target):
         raise HttpError(403, _("You may not see this unit's compliance."))
-    today = regency_today(target.regency)
-    end = min(end or today, today)
-    start = start or end - datetime.timedelta(days=27)
-    if start > end:
-        return Status(
-            400,
-            {
-                "detail": _("The range starts after it ends (%(start)s to %(end)s).")
-                % {"start": start.isoformat(), "end": end.isoformat()}
-            },
-        )
-    if (end - start).days >= MAX_COMPLIANCE_DAYS:
-        return Status(
-            400,
-            {"detail": _("At most %(count)s days at a time.") % {"count": MAX_COMPLIANCE_DAYS}},
-        )
+    start, end, refused = _compliance_range(start, end, regency_today(target.regency))
+    if refused is not None:
+        return refused
     rate = compliance_rate(unit=target, start=start, end=end)
     return {
         "unit_id": target.pk,
         "start": start,
         "end": end,
         "rate": float(rate) if rate is not None else None,
+    }
+
+
+def _compliance_range(start, end, today):
+    """(start, end) as the compliance answers use them, or a 400 answer: the range ends
+    today at the latest (days after it cannot have been missed yet), 28 days by default,
+    at most MAX_COMPLIANCE_DAYS."""
+    end = min(end or today, today)
+    start = start or end - datetime.timedelta(days=27)
+    if start > end:
+        message = _("The range starts after it ends (%(start)s to %(end)s).") % {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+        return None, None, Status(400, {"detail": message})
+    if (end - start).days >= MAX_COMPLIANCE_DAYS:
+        message = _("At most %(count)s days at a time.") % {"count": MAX_COMPLIANCE_DAYS}
+        return None, None, Status(400, {"detail": message})
+    return start, end, None
+
+
+@router.get(
+    "/compliance/clusters",
+    response={200: ClustersComplianceOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    url_name="reports_compliance_clusters",
+)
+def compliance_clusters(
+    request, start: datetime.date | None = None, end: datetime.date | None = None
+):
+    """Compliance (%) of each cluster of the person's regency over a range (default: the
+    last 28 days), for those who oversee the whole regency; names in the answer's
+    language. The same range rules as ``/compliance``."""
+    regency = current_regency(request)
+    if regency is None or not request.actor.reads_all(regency):
+        raise HttpError(403, _("Only those who oversee the whole regency see every cluster."))
+    start, end, refused = _compliance_range(start, end, regency_today(regency))
+    if refused is not None:
+        return refused
+    rows = cluster_compliance(regency=regency, start=start, end=end)
+    return {
+        "start": start,
+        "end": end,
+        "clusters": [
+            {
+                "cluster_id": row.cluster.pk,
+                "code": row.cluster.code,
+                "name": row.cluster.localized_name,
+                "units": row.units,
+                "expected_days": row.expected,
+                "reported_days": row.reported,
+                "rate": float(row.rate) if row.rate is not None else None,
+            }
+            for row in rows
+        ],
     }

@@ -212,3 +212,28 @@ def test_the_api_docs_need_no_outside_site(client):
     html = page.content.decode()
     assert "swagger-ui-bundle.js" in html
     assert "cdn." not in html and "https://" not in html
+
+
+def test_compliance_per_cluster_for_those_who_oversee_the_regency(
+    personas, reporting, today, client, english_client
+):
+    from tests.reports.helpers import submit
+
+    submit(personas, today, key="cluster-000001")
+    url = reverse("api:reports_compliance_clusters")
+    answer = english_client.get(url, headers=bearer(personas.regent))
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["end"] == today.isoformat()
+    (health,) = [c for c in body["clusters"] if c["code"] == "kesehatan"]
+    assert health["name"] == "Health"
+    assert health["units"] == 3  # the agency, the puskesmas, and the pustu through it
+    assert health["reported_days"] >= 1 and 0 < health["rate"] <= 100
+    indonesian = Client().get(url, headers=bearer(personas.regent)).json()  # no cookie
+    assert [c["name"] for c in indonesian["clusters"] if c["code"] == "kesehatan"] == ["Kesehatan"]
+    refused = english_client.get(url, headers=bearer(personas.staff))
+    assert refused.status_code == 403
+    backwards = english_client.get(
+        url, {"start": today.isoformat(), "end": "2000-01-01"}, headers=bearer(personas.regent)
+    )
+    assert backwards.status_code == 400
