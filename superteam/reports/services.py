@@ -324,7 +324,7 @@ def submit_report(
         existing = _stored(regency=regency, key=key)
         if existing is None:
             raise
-        return _replay(existing, digest=digest, photos=photos, actor=author)
+        return _replay(existing, digest=digest, photos=photos, actor=author, data=data)
     names = _store_originals(regency=regency, photos=photos)
     try:
         rows = _NewReport(
@@ -347,7 +347,7 @@ def submit_report(
         existing = _stored(regency=regency, key=key)
         if existing is None:
             raise
-        return _replay(existing, digest=digest, photos=photos, actor=author)
+        return _replay(existing, digest=digest, photos=photos, actor=author, data=data)
     except BaseException:
         _delete_files(private_storage(), names)
         raise
@@ -462,8 +462,24 @@ def _link(*, report: Report, data: ReportData, actor, at) -> None:
     links.attach(report=report, data=data, actor=actor, at=at)
 
 
-def _replay(report: Report, *, digest: str, photos: list, actor) -> SubmissionResult:
-    """A resend with a known key: the stored report, or a conflict if the content differs."""
+def _replay(report: Report, *, digest: str, photos: list, actor, data=None) -> SubmissionResult:
+    """A resend with a known key: the stored report, or a conflict if the content differs.
+
+    The number of photos is "at least": a resend that carries fewer photos than the report
+    expects and does not say how many (a client resending the fields alone) is the same
+    report, not other content."""
+    if (
+        report.content_hash != digest
+        and data is not None
+        and data.photos_expected < report.photos_expected
+        and report.author_id == getattr(actor, "pk", None)
+    ):
+        sent = data.photos_expected
+        data.photos_expected = report.photos_expected
+        try:
+            digest = content_hash(author=actor, data=data)
+        finally:
+            data.photos_expected = sent
     if report.content_hash != digest and report.author_id != getattr(actor, "pk", None):
         # Someone else's report: say nothing of it (its title and date are not theirs to see).
         raise IdempotencyConflict(

@@ -237,3 +237,25 @@ def test_compliance_per_cluster_for_those_who_oversee_the_regency(
         url, {"start": today.isoformat(), "end": "2000-01-01"}, headers=bearer(personas.regent)
     )
     assert backwards.status_code == 400
+
+
+def test_a_resend_of_the_fields_alone_is_the_same_report(
+    personas, reporting, today, english_client
+):
+    """Sent first with its photo (and no count), then resent without it: the same report
+    (200), whether or not the resend says how many photos there are; more photos than the
+    report holds is other content (409)."""
+    url = reverse("api:reports_submit")
+    head = bearer(personas.staff)
+    first = english_client.post(
+        url, {**fields(today), "photos": [upload(jpeg(1, day=today))]}, headers=head
+    )
+    assert first.status_code == 201
+    assert first.json()["photos_expected"] == 1
+    bare = english_client.post(url, fields(today), headers=head)
+    assert bare.status_code == 200 and bare.json()["id"] == first.json()["id"]
+    counted = english_client.post(url, fields(today, photos_expected="1"), headers=head)
+    assert counted.status_code == 200
+    more = english_client.post(url, fields(today, photos_expected="2"), headers=head)
+    assert more.status_code == 409
+    assert Report.objects.count() == 1 and Photo.objects.count() == 1
