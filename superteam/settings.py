@@ -204,6 +204,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Jakarta")
 USE_THOUSAND_SEPARATOR = True
+# English short dates day first, with the month named (superteam/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["superteam.formats"]
 # Each app keeps its own catalogue in superteam/<app>/locale/ (see docs/translation.md).
 LOCALE_PATHS: list[Path] = []
 

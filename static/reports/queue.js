@@ -53,6 +53,9 @@
   function toFormData(entry, queued) {
     var data = new FormData();
     if (queued) data.append("queued", "1");  // sent later: the server notes the channel
+    // Who wrote it: on a phone shared by several people, the server refuses to store one
+    // person's report under another's session; it waits for its author to sign in.
+    if (entry.user) data.append("queued_by", entry.user);
     entry.fields.forEach(function (f) {
       if (f[1] instanceof Blob) data.append(f[0], f[1], f[2] || "photo.jpg");
       else data.append(f[0], f[1]);
@@ -79,8 +82,16 @@
 
   /* Whether an answer means "sign in (again), then send it": kept in the queue. */
   function needsSignIn(answer) {
-    var detail = (answer.body && answer.body.detail) || "";
-    return answer.status === 401 || (answer.status === 403 && /CSRF/i.test(detail));
+    var body = answer.body || {}, detail = body.detail || "";
+    return answer.status === 401 || (answer.status === 403 && /CSRF/i.test(detail)) ||
+      body.code === "other_person";
+  }
+
+  /* Why the server refused a report: the summary and each field's message, once each. */
+  function reason(answer) {
+    var body = answer.body || {}, lines = [body.detail || ("HTTP " + answer.status)];
+    Object.keys(body.errors || {}).forEach(function (k) { lines = lines.concat(body.errors[k]); });
+    return lines.filter(function (line, i) { return lines.indexOf(line) === i; }).join(" ");
   }
 
   function send(entry, queued) {
@@ -102,7 +113,9 @@
 
   /* Send every waiting record; stop at the first network failure (still offline).
    * Resolves to {sent: [...], failed: [...], waiting: n}. */
-  function flush() {
+  /* ``user``: send only that person's reports (the page knows who is signed in; the service
+   * worker does not, and the server keeps other people's for them). */
+  function flush(user) {
     if (flushing) return flushing;
     var outcome = { sent: [], failed: [], waiting: 0 };
     // The page and the service worker may both flush when the signal returns: a lock
@@ -117,20 +130,27 @@
     return flushing.then(function (result) { flushing = null; return result; });
 
     function sendAll(entries) {
-      var pending = entries.filter(function (e) { return !e.error; });
+      var pending = entries.filter(function (e) {
+        return !e.error && (!user || !e.user || e.user === user);
+      });
       outcome.waiting = pending.length;
       return pending.reduce(function (chain, entry) {
         return chain.then(function (online) {
           if (!online) return false;
           return send(entry, true).then(function (answer) {
             if (answer.status === 200 || answer.status === 201) {
+              delete entry.waitingForSignIn;
               outcome.sent.push({ title: entry.title, url: answer.body.url });
               outcome.waiting -= 1;
               return remove(entry.key).then(function () { return true; });
             }
             if (answer.status >= 500) return false;  // the server is struggling: later
-            if (needsSignIn(answer)) { outcome.signIn = true; return false; }  // kept
-            entry.error = (answer.body && answer.body.detail) || ("HTTP " + answer.status);
+            if (needsSignIn(answer)) {  // kept, and said so in the list
+              outcome.signIn = true;
+              entry.waitingForSignIn = true;
+              return put(entry).then(function () { return false; });
+            }
+            entry.error = reason(answer);
             outcome.failed.push(entry);
             outcome.waiting -= 1;
             return put(entry).then(function () { return true; });
@@ -141,6 +161,7 @@
   }
 
   root.ReportQueue = {
-    all: all, put: put, remove: remove, send: send, flush: flush, needsSignIn: needsSignIn
+    all: all, put: put, remove: remove, send: send, flush: flush, needsSignIn: needsSignIn,
+    reason: reason
   };
 })(typeof self !== "undefined" ? self : this);

@@ -115,6 +115,7 @@
     });
     return {
       key: field("idempotency_key").value,
+      user: text.user,
       url: text.api,
       csrf: field("csrfmiddlewaretoken").value,
       title: field("title").value,
@@ -135,12 +136,17 @@
 
   function renderQueue() {
     return ReportQueue.all().then(function (entries) {
+      // Only the signed-in person's (a shared phone keeps the others' for them).
+      entries = entries.filter(function (e) { return !e.user || e.user === text.user; });
       queueBox.hidden = entries.length === 0;
       var list = queueBox.querySelector("ul");
       list.textContent = "";
       entries.forEach(function (e) {
         var li = document.createElement("li");
-        li.textContent = e.title + " — " + (e.error ? text.failedPrefix + " " + e.error : text.waiting);
+        var state = text.waiting;
+        if (e.error) state = text.failedPrefix + " " + e.error;
+        else if (e.waitingForSignIn && navigator.onLine) state = text.waitingSignIn;
+        li.textContent = e.title + " — " + state;
         if (e.error) {
           var back = document.createElement("button");
           back.type = "button"; back.className = "btn small"; back.textContent = text.putBack;
@@ -187,13 +193,12 @@
     return ReportQueue.remove(entry.key).then(function () {
       saveDraft();
       renderQueue();
-      say(text.putBackDone + " " + entry.error, "info");
-      form.scrollIntoView({ block: "start" });
+      say(text.putBackDone + " " + entry.error, "warn");  // in view: why it was refused
     });
   }
 
   function flush() {
-    return ReportQueue.flush().then(function (outcome) {
+    return ReportQueue.flush(text.user).then(function (outcome) {
       if (outcome.signIn) askToSignIn();
       else if (outcome.failed.length) say(text.failedQueued, "bad");
       else if (outcome.sent.length) say(text.sentLater, "ok");
@@ -290,7 +295,7 @@
   window.setInterval(function () {
     if (!navigator.onLine || document.hidden) return;
     ReportQueue.all().then(function (entries) {
-      if (entries.some(function (e) { return !e.error; })) flush();
+      if (entries.some(function (e) { return !e.error && (!e.user || e.user === text.user); })) flush();
     });
   }, 10000);
   document.addEventListener("visibilitychange", function () {

@@ -325,6 +325,17 @@ def submit(request):
                 % {"type": request.content_type or "?"}
             },
         )
+    queued_by = request.POST.get("queued_by")
+    if queued_by and queued_by != str(request.user.pk):
+        # Written on this phone by someone else who signed out: not stored as this person's
+        # report; the phone keeps it until its author signs in (static/reports/queue.js).
+        message = _(
+            "This report was written on this phone by another person: it waits until they "
+            "sign in to send it."
+        )
+        return JsonResponse(
+            {"detail": message, "code": "other_person"}, status=403, content_type=JSON_TYPE
+        )
     stray = sorted(name for name in request.FILES if name != "photos")
     if stray:
         message = _("Photos go in the file field “photos”; this request sent files in: %(names)s.")
@@ -333,7 +344,7 @@ def submit(request):
     status, body = _submit_one(
         request, request.POST, request.FILES.getlist("photos"), channel=channel
     )
-    if status in (200, 201) and channel == Channel.WEB:
+    if status in (200, 201) and channel == Channel.WEB and not request.POST.get("queued"):
         # The form's script goes to the report's page next: it says the report arrived,
         # as the form without the script does.
         if status == 201:

@@ -153,7 +153,7 @@ def build_digest(*, regency, day: datetime.date, under: Unit | None = None) -> D
         Report.objects.filter(
             regency=regency, date=day, flagged_photos=0, photos_expected__gt=0, **report_scope
         )
-        .exclude(status=ReportStatus.REJECTED)
+        .exclude(status__in=[ReportStatus.REJECTED, ReportStatus.ON_HOLD])
         .select_related("unit", "author", "position")
         .prefetch_related(
             Prefetch(

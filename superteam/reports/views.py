@@ -206,7 +206,9 @@ def _detail_context(request, report: Report, form: VerifyForm | None = None) -> 
         "can_verify": can(request.actor, "reports.verify", report),
         "can_see_originals": bool(photos)
         and can(request.actor, "reports.view_original", photos[0]),
-        "verify_form": form or VerifyForm(initial={"decision": ReportStatus.APPROVED}),
+        # Nothing chosen once a decision stands (an approval must not be one tap away).
+        "verify_form": form
+        or VerifyForm(initial={} if report.verified_at else {"decision": ReportStatus.APPROVED}),
         "history": list(report.verifications.select_related("verifier").order_by("-at")),
         "innovations": list(report.innovations.all()),
         "decisions": list(report.decisions.all()),
@@ -416,6 +418,7 @@ def holidays(request):
         year = int(request.GET.get("year") or regency_today(regency).year)
     except ValueError:
         year = regency_today(regency).year
+    year = min(max(year, 2000), 2100)  # a calendar of year 0 or 10000 cannot be drawn
     manage = can(request.actor, "reports.manage_holidays", regency)
     form = HolidayForm(regency=regency) if manage else None
     status = 200

@@ -94,4 +94,4 @@ def test_numbers_and_dates_in_each_languages_format(personas, client_as):
     tree = client.get(reverse("org:tree")).content.decode()
     unit = client.get(reverse("org:unit", args=[p.dinkes.pk])).content.decode()
     assert "1,288 units in the regency." in tree
-    assert "03/15/2024" in unit  # month/day/year
+    assert "15 Mar 2024" in unit  # day first, the month named: never read as 3 Dec

@@ -259,3 +259,21 @@ def test_a_resend_of_the_fields_alone_is_the_same_report(
     more = english_client.post(url, fields(today, photos_expected="2"), headers=head)
     assert more.status_code == 409
     assert Report.objects.count() == 1 and Photo.objects.count() == 1
+
+
+def test_a_report_queued_by_another_person_is_not_stored_as_mine(
+    personas, reporting, today, client_as
+):
+    client = client_as(personas.head)
+    response = client.post(
+        reverse("api:reports_submit"),
+        {**fields(today), "queued": "1", "queued_by": str(personas.staff.pk)},
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "other_person"
+    assert not Report.objects.exists()
+    mine = client.post(
+        reverse("api:reports_submit"),
+        {**fields(today), "queued": "1", "queued_by": str(personas.head.pk)},
+    )
+    assert mine.status_code == 201

@@ -111,6 +111,9 @@ def test_a_verifier_sees_why_a_decision_was_not_recorded_and_when_it_was(
     assert re.search(r"Keputusan (dicatat|tersimpan)", page.inner_text("#verification"))
     report.refresh_from_db()
     assert report.status == ReportStatus.ON_HOLD
+    # The status under the title agrees at once, and no decision is pre-chosen any more.
+    assert page.inner_text("#report-status-badge") == "Ditunda"
+    assert page.locator("input[name=decision]:checked").count() == 0
 
 
 def test_a_refused_queued_report_can_be_put_back_in_the_form(
@@ -142,3 +145,37 @@ def test_a_refused_queued_report_can_be_put_back_in_the_form(
     assert page.evaluate("document.getElementById('id_photos').files[0].name") == "foto.jpg"
     assert "foto.jpg" in page.inner_text("#report-status")  # why it was refused
     assert Report.objects.count() == 0
+
+
+def test_on_a_shared_phone_a_waiting_report_is_sent_only_by_its_author(
+    personas, reporting, live_server, phone_context
+):
+    """A nurse queues a report offline and her session ends; a colleague signs in on the
+    same phone: he does not see it, and it is not stored as his; once she signs in again it
+    is sent as hers."""
+    today = regency_today(personas.regency)
+    page = phone_context.new_page()
+    sign_in_browser(page, live_server, personas.staff.username)
+    page.goto(f"{live_server.url}/reports/new/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone_context.set_offline(True)
+    page.fill("#id_title", "Imunisasi dasar Dusun Krajan")
+    page.fill("#id_narrative", "Dua belas bayi diimunisasi.")
+    page.set_input_files(
+        "#id_photos",
+        files=[{"name": "IMG_0010.jpg", "mimeType": "image/jpeg", "buffer": jpeg(10, day=today)}],
+    )
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-queue li")
+    phone_context.clear_cookies()
+    phone_context.set_offline(False)
+    sign_in_browser(page, live_server, personas.head.username)
+    page.goto(f"{live_server.url}/reports/new/")
+    page.wait_for_timeout(3000)  # the page flushes its queue on load, the worker may sync
+    assert page.locator("#report-queue").is_hidden()
+    assert Report.objects.count() == 0
+    phone_context.clear_cookies()  # he signs out; she signs in
+    sign_in_browser(page, live_server, personas.staff.username)
+    page.goto(f"{live_server.url}/reports/new/")
+    assert _wait_for(lambda: Report.objects.count() == 1, timeout=30), "never sent"
+    assert Report.objects.get().author == personas.staff

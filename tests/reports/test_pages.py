@@ -57,7 +57,10 @@ def test_the_form_is_small_for_slow_connections(personas, client_as):
     )
     css = Path(finders.find("reports/reports.css")).stat().st_size
     assert len(html) < 20_000, len(html)
-    assert scripts < 20_000 and css < 5_000
+    # The scripts (unminified, cached by the service worker after the first visit): 20 KB
+    # until session 11 added waiting for sign-in, a shared phone's reports kept for their
+    # authors, and putting a refused report back in the form (about 4 KB).
+    assert scripts < 24_000 and css < 5_000, (scripts, css)
     text = html.decode()
     assert 'enctype="multipart/form-data"' in text and 'name="photos"' in text
     assert 'accept="image/jpeg,image/png,image/webp,image/heic,image/heif"' in text
@@ -142,6 +145,8 @@ def test_admins_add_and_remove_regency_holidays(personas, client_as):
     english = client.get(reverse("reports:holidays"), {"year": 2027}).content.decode()
     assert "Holiday calendar 2027" in english and 'href="?year=2026"' in english
     del client.cookies["superteam_language"]
+    for odd in ("0", "10000", "99999", "abc"):
+        assert client.get(reverse("reports:holidays"), {"year": odd}).status_code == 200
     response = client.post(
         reverse("reports:holidays"),
         {"date": "2026-12-18", "kind": "regional", "name": "Hari Jadi Banyuwangi", "name_en": ""},
