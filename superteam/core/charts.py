@@ -6,6 +6,7 @@ Every chart carries a text alternative (``<title>`` and ``aria-label``) built fr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import escape, format_html
@@ -18,9 +19,11 @@ def _num(value: float) -> str:
 
 
 def _shown(value: float) -> str:
-    """A number for people to read, in the active language (Indonesian: 85,7)."""
-    rounded = round(float(value), 1)
-    places = 0 if rounded == int(rounded) else 1
+    """A number for people to read, in the active language (Indonesian: 85,7), rounded
+    half up from its decimal text as the tables' ``floatformat`` does (24.95 is 25,0 in
+    both, not 24,9 from the binary float)."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    places = 0 if rounded == rounded.to_integral_value() else 1
     return number_format(rounded, decimal_pos=places)
 
 

@@ -630,10 +630,15 @@ def leaderboard(request):
     if number > 1 and not rows:
         raise Http404(_("This page does not exist."))
     has_next, rows = len(rows) > per_page, rows[:per_page]
+    # The rank follows the index with local signals when the published model blends them
+    # in: the page shows and charts that figure (else ranks and bars disagree).
+    blended = any(r.final != r.score for r in rows)
     chart = (
         bar_chart(
-            [(r.unit_name, float(r.score)) for r in rows[:10]],
-            title=_("Innovation index of the first ten"),
+            [(r.unit_name, float(r.final if blended else r.score)) for r in rows[:10]],
+            title=_("Top ten by the index with local signals (the ranking)")
+            if blended
+            else _("Innovation index of the first ten"),
             max_value=100,
         )
         if number == 1 and rows
@@ -646,6 +651,7 @@ def leaderboard(request):
             "family": family,
             "families": Family.choices,
             "chart": chart,
+            "blended": blended,
             "number": number,
             "has_next": has_next,
             "first_rank": (number - 1) * per_page,

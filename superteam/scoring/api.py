@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from superteam.core.permissions import can
@@ -22,7 +22,11 @@ class PublicRowOut(Schema):
     unit_id: int
     unit_name: str
     unit_kind: str
-    score: Decimal
+    score: Decimal = Field(description="The innovation index.")
+    final: Decimal = Field(
+        description="The index with the regency's local signals weighed in: what the rank "
+        "follows (equal to score when the model blends none in)."
+    )
     category: str
     category_label: str
     previous_rank: int | None

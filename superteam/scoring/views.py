@@ -168,6 +168,7 @@ def public_leaderboard(request):
     require(request, "scoring.public", regency)
     family = _family(request)
     snapshot = services.latest_snapshot(regency=regency) if regency else None
+    blended = snapshot is not None and snapshot.model.blend_total > 0
     page = None
     if snapshot is not None:
         qs = (
@@ -182,7 +183,13 @@ def public_leaderboard(request):
         "snapshot": snapshot,
         "page": page,
         "tones": CATEGORY_TONE,
-        "chart": [(r.unit.display_name, float(r.score)) for r in list(page.object_list)[:10]]
+        # The rank follows the index with local signals when the model blends them in: the
+        # page shows that figure, and the chart draws it (else ranks and bars disagree).
+        "blended": blended,
+        "chart": [
+            (r.unit.display_name, float(r.final if blended else r.score))
+            for r in list(page.object_list)[:10]
+        ]
         if page
         else [],
     }

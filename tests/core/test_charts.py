@@ -16,6 +16,13 @@ def test_bar_values_are_written_the_way_the_language_writes_numbers():
     assert "88.1%" in html and "40%" in html
 
 
+def test_chart_values_round_half_up_as_the_tables_do():
+    with translation.override("en"):
+        html = str(bar_chart([("Dinas Koperasi", 24.95), ("Kabat", 19.95)], title="x"))
+    assert ">25<" in html or "25%" in html or ">25</span>" in html
+    assert "20</span>" in html and "24.9" not in html and "19.9" not in html
+
+
 def test_line_and_meter_texts_follow_the_language_and_svg_numbers_do_not():
     points = [("W1", 12.5), ("W2", 20.4)]
     with translation.override("id"):

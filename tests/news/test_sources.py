@@ -118,6 +118,19 @@ def test_public_leaderboard_shows_published_scores_only(client, newsroom):
     home = client.get("/en/").content.decode()
     assert "Innovation leaderboard" in home and "Dinas Kesehatan" in home
     assert client.get("/en/leaderboard/?family=agencies&page=9").status_code == 404
+    # When local signals are weighed in, the rank follows that figure: the board shows it
+    # (and says so) beside the index, and the chart draws it, so ranks and numbers agree.
+    from decimal import Decimal
+
+    from superteam.scoring.models import SnapshotRow
+
+    row = SnapshotRow.objects.get(unit=newsroom.dinkes, family="agencies")
+    SnapshotRow.objects.filter(pk=row.pk).update(final=row.score + Decimal("7.25"))
+    blended = client.get("/en/leaderboard/?family=agencies").content.decode()
+    shown = f"{row.score + Decimal('7.25'):.2f}"
+    assert "With local signals" in blended and shown in blended
+    assert "Ranked by the index with local signals" in blended
+    assert f"{row.score:.2f}" in blended  # the index stays beside it
 
 
 def test_article_page_links_its_innovations(client, newsroom):
