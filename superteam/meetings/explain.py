@@ -42,7 +42,15 @@ def describe(reason: dict) -> str:
             p[key] = _dates(p[key])
     if kind == "unplaced":
         return _("Session “%(session)s” has no day, time or room yet.") % p
-    if kind in ("outside_grid", "too_long"):
+    if kind == "outside_grid":
+        return (
+            _(
+                "Session “%(session)s” is placed outside the rakor's days and hours: all its "
+                "%(length)s time slots must fall within one day of the rakor."
+            )
+            % p
+        )
+    if kind == "too_long":
         return (
             _(
                 "Session “%(session)s” lasts %(length)s time slots but a rakor day has only "
@@ -79,7 +87,11 @@ def describe(reason: dict) -> str:
         }
     if kind == "unavailable":
         return (
-            _("%(person)s declared they are unavailable on %(when)s (session “%(session)s”).") % p
+            _(
+                "%(person)s declared they are unavailable while session “%(session)s” meets "
+                "(%(when)s)."
+            )
+            % p
         )
     if kind == "coverage":
         return (

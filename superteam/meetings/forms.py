@@ -169,20 +169,31 @@ class SessionForm(forms.ModelForm):
         return value
 
 
+class StartSlotField(forms.TypedChoiceField):
+    """A first time slot: any slot of the day is read, and the form says why one that
+    does not fit is refused (rather than "not one of the choices")."""
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
 class MoveForm(forms.Form):
     """Place a session by hand: a day, a first time slot and a room."""
 
     day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
-    start_slot = forms.TypedChoiceField(label=_("Starts at"), coerce=int)
+    start_slot = StartSlotField(label=_("Starts at"), coerce=int)
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none())
 
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
+        self.session = session
         rakor = session.rakor
         self.fields["day"].choices = [(d.isoformat(), day_label(d)) for d in rakor.days]
+        # Only starts from which the whole session fits in the day.
         self.fields["start_slot"].choices = [
             (k, f"{a:%H:%M}–{rakor.slot_start(k + session.length_slots):%H:%M}")
             for k, (a, _b) in enumerate(rakor.slot_times())
+            if k + session.length_slots <= rakor.slots_per_day
         ]
         self.fields["room"].queryset = rakor.rooms.all()
         if session.is_placed:
@@ -193,6 +204,18 @@ class MoveForm(forms.Form):
                     "room": session.room_id,
                 }
             )
+
+    def clean_start_slot(self):
+        start = self.cleaned_data["start_slot"]
+        rakor = self.session.rakor
+        if start >= rakor.slots_per_day:
+            raise forms.ValidationError(_("That time slot does not exist."))
+        if start + self.session.length_slots > rakor.slots_per_day:
+            raise forms.ValidationError(
+                _("The session would run past the end of the day (%(end)s).")
+                % {"end": f"{rakor.slot_start(rakor.slots_per_day):%H:%M}"}
+            )
+        return start
 
 
 class AddParticipantForm(forms.Form):
@@ -268,7 +291,11 @@ class DecisionForm(forms.Form):
     indicator_name = forms.CharField(label=_("Indicator"), max_length=255)
     unit_of_measure = forms.CharField(label=_("Unit of measure"), max_length=60)
     target = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, min_value=0)
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=DateInput(),
+        help_text=_("A decision due in another year goes into that year's joint agreement."),
+    )
 
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)

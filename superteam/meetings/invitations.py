@@ -24,9 +24,15 @@ from superteam.meetings.planning import attendees_by_session
 PRODID = "-//SuperTeam//Rakor//ID"
 
 
-def sync_invitations(rakor: Rakor) -> tuple[list[int], dict[str, int]]:
+def sync_invitations(
+    rakor: Rakor, *, cancellations_only: bool = False, dry_run: bool = False
+) -> tuple[list[int], dict[str, int]]:
     """Decide which invitations, updates and cancellations are due; store them (the caller
-    emails them after commit). Returns their ids and counts."""
+    emails them after commit). Returns their ids and counts.
+
+    ``cancellations_only``: only tell those who no longer attend (while the schedule
+    breaks a rule, new times must not go out); ``dry_run``: count, write nothing.
+    """
     now = timezone.now()
     sessions = list(rakor.sessions.select_related("room").order_by("pk"))
     attending = attendees_by_session(rakor)
@@ -52,6 +58,11 @@ def sync_invitations(rakor: Rakor) -> tuple[list[int], dict[str, int]]:
             inv for person, inv in sent.items() if person not in people and inv.method == "REQUEST"
         ]
         returning = [p for p, inv in sent.items() if p in people and inv.method == "CANCEL"]
+        if cancellations_only:
+            people, moved, returning = {}, False, []
+        counts["cancelled"] += len(leaving)
+        if dry_run:
+            continue
         if moved or leaving or returning:
             session.sequence += 1
             session.save(update_fields=["sequence"])
@@ -71,7 +82,6 @@ def sync_invitations(rakor: Rakor) -> tuple[list[int], dict[str, int]]:
         for inv in leaving:
             inv.method, inv.sequence, inv.sent_at = "CANCEL", session.sequence, now
             inv.save(update_fields=["method", "sequence", "sent_at"])
-            counts["cancelled"] += 1
             due.append(inv)
     return [i.pk for i in due], counts
 
@@ -136,6 +146,12 @@ def email_invitation(invitation: Invitation) -> None:
             "starts_at": timezone.localtime(invitation.starts_at, session.rakor.tz)
             if invitation.starts_at
             else None,
+            "ends_at": timezone.localtime(
+                invitation.starts_at + datetime.timedelta(minutes=session.minutes_long),
+                session.rakor.tz,
+            )
+            if invitation.starts_at
+            else None,
             "url": settings.SITE_URL + reverse("meetings:session", args=[session.pk]),
             "update": invitation.sequence > 0,
         }
@@ -146,7 +162,8 @@ def email_invitation(invitation: Invitation) -> None:
         ics = build_ics(invitation)
     message = EmailMultiAlternatives(subject, body, to=[person.email])
     method = invitation.method
-    message.attach_alternative(ics.decode(), f"text/calendar; method={method}; charset=utf-8")
+    # Django adds the charset of a text part itself: naming it here would repeat it.
+    message.attach_alternative(ics.decode(), f"text/calendar; method={method}")
     message.attach("rakor.ics", ics, f"application/ics; method={method}")
     message.send()
 

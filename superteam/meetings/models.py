@@ -40,6 +40,10 @@ def new_checkin_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+# Participants may check in from this long before a session starts until it ends.
+CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=60)
+
+
 class RakorStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
@@ -281,6 +285,12 @@ class Session(RegencyScoped):
     @property
     def minutes_long(self) -> int:
         return self.length_slots * self.rakor.slot_minutes
+
+    def checkin_window(self) -> tuple[datetime.datetime, datetime.datetime] | None:
+        """When participants may check in: from shortly before the start until the end."""
+        if not self.is_placed:
+            return None
+        return self.starts_at - CHECKIN_OPENS_BEFORE, self.ends_at
 
 
 class ParticipantRole(models.TextChoices):

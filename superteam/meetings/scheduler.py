@@ -328,19 +328,20 @@ def check(instance: Instance, solution: Solution) -> list[Reason]:
                 },
             )
         )
-    unavailable_hits: dict[tuple[int, int], Cell] = {}
+    unavailable_hits: dict[tuple[int, int], list[Cell]] = defaultdict(list)
     for (person, c), keys in sorted(where.items()):
         if c in instance.unavailable.get(person, ()):
             for k in keys:
-                unavailable_hits.setdefault((person, k), c)
-    for (person, k), c in sorted(unavailable_hits.items()):
+                unavailable_hits[(person, k)].append(c)
+    for (person, k), cells in sorted(unavailable_hits.items()):
+        # Name every time of the session the person declared unavailable, not one slot.
         problems.append(
             Reason(
                 "unavailable",
                 {
                     "person": instance.person_name(person),
                     "session": instance.session(k).name,
-                    "when": instance.cell_label(c),
+                    "when": ", ".join(_cells_summary(instance, cells)),
                 },
             )
         )
@@ -689,7 +690,7 @@ class _Model:
                         "pinned",
                         {
                             "session": s.name,
-                            "when": inst.cell_label((s.pinned.day, s.pinned.start)),
+                            "when": _span(inst, s.pinned, s.length),
                             "room": inst.room(s.pinned.room).name
                             if s.pinned.room in inst._rooms
                             else "?",
@@ -1173,6 +1174,12 @@ class _Model:
         return placements, attends
 
 
+def _span(inst: Instance, placement: Placement, length: int) -> str:
+    """A placed session's day and time span ("2026-12-15 08:00–15:00")."""
+    cells = placement.cells(length)
+    return ", ".join(_cells_summary(inst, cells)) or inst.cell_label(cells[0])
+
+
 def _cells_summary(inst: Instance, cells: Iterable[Cell]) -> list[str]:
     """Unavailable cells as "day from–to" ranges, for an explanation."""
     out = []
@@ -1382,9 +1389,7 @@ def obvious_conflicts(instance: Instance) -> list[Reason]:
                             "pinned",
                             {
                                 "session": session.name,
-                                "when": instance.cell_label(
-                                    (session.pinned.day, session.pinned.start)
-                                ),
+                                "when": _span(instance, session.pinned, session.length),
                                 "room": instance.room(session.pinned.room).name
                                 if session.pinned.room in instance._rooms
                                 else "?",

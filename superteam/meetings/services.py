@@ -13,8 +13,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from superteam.ledger.services import record
 from superteam.meetings import scheduler as S
@@ -26,6 +27,7 @@ from superteam.meetings.models import (
     CheckInMethod,
     Decision,
     DecisionStatus,
+    Invitation,
     Participant,
     ParticipantRole,
     Rakor,
@@ -452,6 +454,7 @@ def declare_unavailability(
     entry = Unavailability.objects.create(
         regency_id=person.regency_id, person=person, start=start, end=end, reason=reason.strip()
     )
+    _refresh_rakor_of(person=person, start=start, end=end)
     record(
         regency=person.regency_id,
         kind="meetings.unavailability_declared",
@@ -473,6 +476,26 @@ def withdraw_unavailability(*, entry: Unavailability, actor) -> None:
         payload={"person": entry.person_id, "start": entry.start, "end": entry.end},
     )
     entry.delete()
+    _refresh_rakor_of(person=entry.person, start=entry.start, end=entry.end)
+
+
+def _refresh_rakor_of(*, person, start: datetime.datetime, end: datetime.datetime) -> None:
+    """A person's availability changed: re-check the schedules of the open rakor they
+    attend that meet during the period, so their pages name any rule now broken."""
+    days = (start - datetime.timedelta(days=1)).date(), (end + datetime.timedelta(days=1)).date()
+    for rakor in (
+        Rakor.objects.filter(
+            regency_id=person.regency_id,
+            start_date__lte=days[1],
+            end_date__gte=days[0],
+            participants__person=person,
+            participants__excluded=False,
+        )
+        .exclude(status__in=[RakorStatus.CLOSED, RakorStatus.CANCELLED])
+        .distinct()
+        .order_by("pk")
+    ):
+        refresh_violations(rakor)
 
 
 # --- Scheduling -------------------------------------------------------------------------
@@ -612,6 +635,11 @@ def move_session(
         raise ValidationError(_("That day is not one of the rakor's days."))
     if not 0 <= start_slot < rakor.slots_per_day:
         raise ValidationError(_("That time slot does not exist."))
+    if start_slot + session.length_slots > rakor.slots_per_day:
+        raise ValidationError(
+            _("The session would run past the end of the day (%(end)s).")
+            % {"end": f"{rakor.slot_start(rakor.slots_per_day):%H:%M}"}
+        )
     if not rakor.rooms.filter(pk=room.pk).exists():
         raise ValidationError(_("That room is not available to this rakor."))
     before = (session.day, session.start_slot, session.room_id)
@@ -747,7 +775,14 @@ def build_agendas(*, rakor: Rakor, actor) -> int:
                     (session.cluster_id, "p", p.position_id),
                     {
                         "kind": AgendaKind.PRESENTATION,
-                        "title": _("Programme of %(position)s") % {"position": p.position.title},
+                        # Name the unit: a cluster session hears the same post of many units.
+                        "title": (
+                            _("Programme of %(position)s, %(unit)s")
+                            % {"position": p.position.title, "unit": p.unit.display_name}
+                            if p.unit_id
+                            and p.unit.display_name.lower() not in p.position.title.lower()
+                            else _("Programme of %(position)s") % {"position": p.position.title}
+                        )[:255],
                         "minutes": each,
                         "presenter_position": p.position,
                         "presenter": p.person,
@@ -859,13 +894,30 @@ def send_invitations(*, rakor: Rakor, actor) -> dict[str, int]:
     """Send every participant the calendar invitations they need: new ones, updates when a
     session moved (SEQUENCE + 1) and cancellations for those who no longer attend."""
     _require_open(rakor)
-    if rakor.violations:
+    # Check the schedule as it is now: an availability or a roster may have changed.
+    problems = refresh_violations(rakor)
+    placed = any(s.is_placed for s in planned_sessions(rakor))
+    sent_before = Invitation.objects.filter(session__rakor=rakor, method="REQUEST").exists()
+    if not placed and not sent_before:
         raise ValidationError(
-            _("The schedule breaks %(n)s rule(s): fix it before sending invitations.")
-            % {"n": len(rakor.violations)}
+            _("Nothing is scheduled yet: place the sessions before sending invitations.")
         )
-    ids, counts = sync_invitations(rakor)
-    if rakor.status in (RakorStatus.DRAFT, RakorStatus.SCHEDULED):
+    if (
+        problems
+        and not sync_invitations(rakor, dry_run=True, cancellations_only=True)[1]["cancelled"]
+    ):
+        raise ValidationError(
+            ngettext(
+                "The schedule breaks %(n)s rule: fix it before sending invitations.",
+                "The schedule breaks %(n)s rules: fix it before sending invitations.",
+                len(problems),
+            )
+            % {"n": len(problems)}
+        )
+    # While a rule is broken, only cancellations go out (people who no longer attend
+    # should know at once); invitations and updates wait until every rule holds.
+    ids, counts = sync_invitations(rakor, cancellations_only=bool(problems))
+    if not problems and rakor.status in (RakorStatus.DRAFT, RakorStatus.SCHEDULED):
         rakor.status = RakorStatus.PUBLISHED
         rakor.save(update_fields=["status"])
     record(
@@ -873,7 +925,7 @@ def send_invitations(*, rakor: Rakor, actor) -> dict[str, int]:
         kind="meetings.invitations_sent",
         subject=rakor,
         actor=actor,
-        payload=counts,
+        payload={**counts, "rules_broken": len(problems)},
     )
     if ids:
         from superteam.meetings.tasks import email_invitations
@@ -889,12 +941,58 @@ def is_attendee(session: Session, person) -> bool:
     return any(p.person_id == person.pk for p in session_attendees(session))
 
 
-@transaction.atomic
-def check_in(*, session: Session, person, actor, method: str = CheckInMethod.QR) -> Attendance:
-    """Record that a person is present (by scanning the session's QR code, or by the
-    organiser); checking in twice keeps the first time."""
+def checkin_refusal(
+    *, session: Session, at: datetime.datetime | None = None, by_organiser: bool = False
+) -> str:
+    """Why nobody can check in to the session now ("" when they can). Participants check
+    in from shortly before the start until the end; the organiser may also record
+    attendance after the end (from the paper list), never before check-in opens."""
     if session.status == SessionStatus.CANCELLED:
-        raise ValidationError(_("This session was cancelled."))
+        return _("This session was cancelled.")
+    window = session.checkin_window()
+    if window is None:
+        return _("This session has no day and time yet: check-in opens once it is scheduled.")
+    at = at or timezone.now()
+    opens, closes = window
+    tz = session.rakor.tz
+    if at < opens:
+        local = timezone.localtime(opens, tz)
+        return _(
+            "Check-in opens at %(time)s on %(day)s, %(minutes)s minutes before the session starts."
+        ) % {
+            "time": formats.time_format(local, "H:i"),
+            "day": formats.date_format(local, "l, j F Y"),
+            "minutes": int((session.starts_at - opens).total_seconds() // 60),
+        }
+    if at > closes and not by_organiser:
+        local = timezone.localtime(closes, tz)
+        return _(
+            "This session ended at %(time)s on %(day)s: check-in is closed. Ask the organiser "
+            "to record your attendance."
+        ) % {
+            "time": formats.time_format(local, "H:i"),
+            "day": formats.date_format(local, "l, j F Y"),
+        }
+    return ""
+
+
+@transaction.atomic
+def check_in(
+    *,
+    session: Session,
+    person,
+    actor,
+    method: str = CheckInMethod.QR,
+    at: datetime.datetime | None = None,
+) -> Attendance:
+    """Record that a person is present (by scanning the session's QR code during the
+    session, or by the organiser); checking in twice keeps the first time."""
+    at = at or timezone.now()
+    refusal = checkin_refusal(
+        session=session, at=at, by_organiser=method == CheckInMethod.ORGANISER
+    )
+    if refusal:
+        raise ValidationError(refusal)
     if not is_attendee(session, person):
         raise ValidationError(_("%(person)s is not on this session's list.") % {"person": person})
     attendance, created = Attendance.objects.get_or_create(
@@ -902,7 +1000,7 @@ def check_in(*, session: Session, person, actor, method: str = CheckInMethod.QR)
         person=person,
         defaults={
             "regency_id": session.regency_id,
-            "checked_in_at": timezone.now(),
+            "checked_in_at": at,
             "method": method,
             "recorded_by": actor,
         },
@@ -1035,12 +1133,10 @@ def close_decision(*, decision: Decision, status: str, actor) -> Decision:
 
 
 @transaction.atomic
-def draft_agreement_from_session(*, session: Session, actor):
-    """Turn the session's decisions (those not yet in an agreement) into one draft joint
-    agreement whose parties are the decisions' owners, and send it out for signing."""
-    from superteam.agreements.models import AgreementKind
-    from superteam.agreements.services import create_draft_agreement, send_for_signing
-
+def draft_agreement_from_session(*, session: Session, actor) -> list:
+    """Turn the session's decisions (those not yet in an agreement) into draft joint
+    agreements, one per year of their deadlines (an agreement covers one calendar year),
+    whose parties are the decisions' owners, and send them out for signing."""
     decisions = list(
         session.decisions.filter(agreement__isnull=True)
         .exclude(status=DecisionStatus.DROPPED)
@@ -1050,6 +1146,36 @@ def draft_agreement_from_session(*, session: Session, actor):
     )
     if not decisions:
         raise ValidationError(_("This session has no decision that is not in an agreement yet."))
+    by_year: dict[int, list[Decision]] = {}
+    for d in sorted(decisions, key=lambda d: (d.deadline.year, d.pk)):
+        by_year.setdefault(d.deadline.year, []).append(d)
+    # A decision of December due next March belongs to next year's agreement.
+    day = session.day or session.rakor.start_date
+    name_year = len(by_year) > 1 or day.year not in by_year
+    agreements = [
+        _draft_agreement(
+            session=session, decisions=group, year=year, name_year=name_year, actor=actor
+        )
+        for year, group in by_year.items()
+    ]
+    record(
+        regency=session.regency_id,
+        kind="meetings.agreement_drafted",
+        subject=session,
+        actor=actor,
+        payload={
+            "agreement": agreements[0].pk,
+            "agreements": [a.pk for a in agreements],
+            "decisions": [d.pk for d in decisions],
+        },
+    )
+    return agreements
+
+
+def _draft_agreement(*, session: Session, decisions: list[Decision], year: int, name_year, actor):
+    from superteam.agreements.models import AgreementKind
+    from superteam.agreements.services import create_draft_agreement, send_for_signing
+
     parties: list[Position] = []
     for d in decisions:
         if d.owner_position not in parties:
@@ -1060,14 +1186,22 @@ def draft_agreement_from_session(*, session: Session, actor):
         parties.insert(0, coordinator)
     if len(parties) < 2:
         raise ValidationError(
-            _("A joint agreement needs two parties: give the decisions different owners.")
+            _(
+                "A joint agreement needs two parties: give the decisions due in %(year)s "
+                "different owners, or name the cluster's coordinator."
+            )
+            % {"year": year}
         )
-    day = session.day or session.rakor.start_date
+    title = _("Joint agreement: %(session)s (%(rakor)s)") % {
+        "session": session.title,
+        "rakor": session.rakor.title,
+    }
+    if name_year:
+        title = _("%(title)s, %(year)s") % {"title": title, "year": year}
     agreement = create_draft_agreement(
         regency=session.rakor.regency,
-        title=_("Joint agreement: %(session)s (%(rakor)s)")
-        % {"session": session.title, "rakor": session.rakor.title},
-        year=day.year,
+        title=title,
+        year=year,
         parties=parties,
         indicators=[
             {
@@ -1095,11 +1229,4 @@ def draft_agreement_from_session(*, session: Session, actor):
     for d, indicator in zip(decisions, indicators, strict=True):
         d.agreement, d.indicator = agreement, indicator
     Decision.objects.bulk_update(decisions, ["agreement", "indicator"])
-    record(
-        regency=session.regency_id,
-        kind="meetings.agreement_drafted",
-        subject=session,
-        actor=actor,
-        payload={"agreement": agreement.pk, "decisions": [d.pk for d in decisions]},
-    )
     return agreement

@@ -605,10 +605,21 @@ def invite(request, pk: int):
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(
-            request,
-            _("Invitations: %(new)s new, %(updated)s updated, %(cancelled)s cancelled.") % counts,
-        )
+        if rakor.violations:  # only cancellations went out
+            messages.warning(
+                request,
+                _(
+                    "Cancellations sent: %(cancelled)s. Invitations and updates wait until the "
+                    "schedule keeps every rule (rules broken: %(rules_broken)s)."
+                )
+                % {**counts, "rules_broken": len(rakor.violations)},
+            )
+        else:
+            messages.success(
+                request,
+                _("Invitations: %(new)s new, %(updated)s updated, %(cancelled)s cancelled.")
+                % counts,
+            )
     return redirect("meetings:rakor", pk=rakor.pk)
 
 
@@ -731,7 +742,8 @@ def checkin(request, token: str):
     require(request, "meetings.view", session)
     on_list = can(request.actor, "meetings.check_in", session)
     attendance = Attendance.objects.filter(session=session, person=request.user).first()
-    if request.method == "POST" and on_list:
+    refusal = services.checkin_refusal(session=session)
+    if request.method == "POST" and on_list and attendance is None and not refusal:
         try:
             attendance = services.check_in(
                 session=session, person=request.user, actor=request.user, method=CheckInMethod.QR
@@ -744,7 +756,7 @@ def checkin(request, token: str):
     return render(
         request,
         "meetings/checkin.html",
-        {"session": session, "on_list": on_list, "attendance": attendance},
+        {"session": session, "on_list": on_list, "attendance": attendance, "refusal": refusal},
         status=200 if on_list or attendance else 403,
     )
 
@@ -845,14 +857,26 @@ def draft_agreement(request, pk: int):
     """Turn the session's decisions into a draft joint agreement sent out for signing."""
     session = _session(request, pk, "meetings.organise")
     try:
-        agreement = services.draft_agreement_from_session(session=session, actor=request.user)
+        agreements = services.draft_agreement_from_session(session=session, actor=request.user)
     except ValidationError as exc:
         _errors(request, exc)
         return redirect(reverse("meetings:session", args=[session.pk]) + "#decisions")
+    if len(agreements) == 1:
+        messages.success(
+            request,
+            _("The draft joint agreement was created and sent to its parties for signing."),
+        )
+        return redirect("agreements:detail", pk=agreements[0].pk)
+    # Decisions due in different years: one agreement per year, listed on the session page.
     messages.success(
-        request, _("The draft joint agreement was created and sent to its parties for signing.")
+        request,
+        _(
+            "%(n)s draft joint agreements were created, one for each year of the deadlines "
+            "(%(years)s), and sent to their parties for signing."
+        )
+        % {"n": len(agreements), "years": ", ".join(str(a.year) for a in agreements)},
     )
-    return redirect("agreements:detail", pk=agreement.pk)
+    return redirect(reverse("meetings:session", args=[session.pk]) + "#decisions")
 
 
 def _decision(request, pk: int, action: str = "meetings.view") -> Decision:

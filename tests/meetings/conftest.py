@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 
 from superteam.meetings.models import AgendaItem
 
@@ -22,3 +23,14 @@ def immediate_tasks(settings):
             "QUEUES": ["default", "photos", "mail"],
         }
     }
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(moment)``: from then on the app's clock (``timezone.now``) reads that moment."""
+
+    def set_now(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return set_now

@@ -16,7 +16,7 @@ def bearer(person) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
-def test_schedule_decisions_and_check_in_through_the_api(personas, client):
+def test_schedule_decisions_and_check_in_through_the_api(personas, client, clock):
     data = world(personas)
     headers = bearer(personas.kasi)
     rakor = client.get(f"/api/meetings/rakor/{data['rakor'].pk}", headers=headers).json()
@@ -36,6 +36,12 @@ def test_schedule_decisions_and_check_in_through_the_api(personas, client):
     assert client.get("/api/meetings/decisions?show=bogus", headers=headers).status_code == 400
 
     url = f"/api/meetings/sessions/{data['session'].pk}/check-in"
+    # From the app too, only while the session meets (08:00–10:00): not the evening before.
+    clock(data["session"].starts_at - datetime.timedelta(hours=10))
+    response = client.post(url, headers=headers)
+    assert response.status_code == 400
+    assert "Presensi dibuka pukul 07:00" in response.json()["detail"]
+    clock(data["session"].starts_at + datetime.timedelta(minutes=5))
     response = client.post(url, headers=headers)
     assert response.status_code == 200 and response.json()["method"] == "qr"
     assert client.post(url, headers=bearer(personas.staff)).status_code == 403

@@ -1,6 +1,7 @@
 """Browser journey (real Chromium): an organiser creates and schedules a rakor, a kasi checks
 in by the session's QR URL on a phone, and a decision becomes a draft joint agreement."""
 
+import datetime
 import re
 
 import pytest
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_schedule_check_in_and_decide(
-    live_server, personas, browser_context, phone_context, immediate_tasks, settings
+    live_server, personas, browser_context, phone_context, immediate_tasks, settings, clock
 ):
     settings.SITE_URL = live_server.url
     Room.objects.create(regency=personas.regency, name="Pendopo Uji", capacity=100)
@@ -39,6 +40,8 @@ def test_schedule_check_in_and_decide(
     session = Session.objects.get(rakor__title="Rakor Klaster Uji")
     assert session.is_placed
     assert page.locator(".timeline .slot").count() == 1
+    # From here on it is the morning of the session (check-in is open only then).
+    clock(session.starts_at + datetime.timedelta(minutes=5))
 
     # The organiser shows the QR code; it leads to the check-in URL.
     page.click(f"a[href='/meetings/sessions/{session.pk}/']")

@@ -8,8 +8,11 @@ import datetime
 import icalendar
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from superteam.ledger.models import Entry
 from superteam.meetings import services
+from superteam.meetings.models import Invitation, RakorStatus, Room, Session
 from tests.meetings.world import world
 
 pytestmark = pytest.mark.django_db
@@ -103,15 +106,83 @@ def test_invitations_updates_and_cancellations(
 
 
 def test_invitations_wait_until_the_schedule_keeps_every_rule(
-    personas, smtp_server, immediate_tasks
+    personas, smtp_server, immediate_tasks, django_capture_on_commit_callbacks
 ):
     data = world(personas)
     rakor = data["rakor"]
-    rakor.violations = [{"kind": "unplaced", "params": {"session": "X"}}]
-    rakor.save(update_fields=["violations"])
-    with pytest.raises(ValidationError):
-        services.send_invitations(rakor=rakor, actor=personas.admin)
+    # The head declares the session's morning unavailable: the stored check follows at once.
+    start = data["session"].starts_at
+    entry = services.declare_unavailability(
+        person=personas.head,
+        start=start - datetime.timedelta(hours=1),
+        end=start + datetime.timedelta(hours=9),
+        actor=personas.head,
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        send(rakor, personas.admin, django_capture_on_commit_callbacks)
+    assert refused.value.messages == [
+        "The schedule breaks 1 rule: fix it before sending invitations."
+    ]
     assert smtp_server.messages == []
+    services.withdraw_unavailability(entry=entry, actor=personas.admin)
+    counts = send(rakor, personas.admin, django_capture_on_commit_callbacks)
+    assert counts["new"] == 3
+
+
+def test_nothing_scheduled_means_no_invitations(personas, smtp_server, immediate_tasks):
+    data = world(personas)
+    rakor = data["rakor"]
+    Session.objects.filter(pk=data["session"].pk).update(day=None, start_slot=None, room=None)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.send_invitations(rakor=rakor, actor=personas.admin)
+    assert refused.value.messages == [
+        "Nothing is scheduled yet: place the sessions before sending invitations."
+    ]
+    rakor.refresh_from_db()
+    assert rakor.status == RakorStatus.DRAFT
+    assert not Invitation.objects.exists()
+    assert not Entry.objects.filter(kind="meetings.invitations_sent").exists()
+
+
+def test_a_cancelled_session_is_cancelled_in_calendars_while_another_rule_is_broken(
+    personas, smtp_server, immediate_tasks, django_capture_on_commit_callbacks
+):
+    data = world(personas)
+    rakor, session = data["rakor"], data["session"]
+    assert send(rakor, personas.admin, django_capture_on_commit_callbacks)["new"] == 3
+    # A second session of the cluster, not placed yet (a broken rule), then the first one
+    # is cancelled: its people must hear of it now, not once the new one is placed.
+    other = services.add_session(
+        rakor=rakor, cluster=personas.cluster, actor=personas.admin, length_slots=2
+    )
+    small = Room.objects.create(regency=personas.regency, name="Ruang Kecil", capacity=1)
+    rakor.rooms.add(small)
+    services.move_session(
+        session=other, day=rakor.start_date, start_slot=4, room=small, actor=personas.admin
+    )
+    services.cancel_session(session=session, actor=personas.admin)
+    rakor.refresh_from_db()
+    assert [v["kind"] for v in rakor.violations] == ["capacity"]  # 3 people, 1 seat
+    counts = send(rakor, personas.admin, django_capture_on_commit_callbacks)
+    assert counts == {"new": 0, "updated": 0, "cancelled": 3}
+    cancel = smtp_server.to(personas.kasi.email)[-1]
+    assert str(calendar_of(cancel)["METHOD"]) == "CANCEL"
+    # Nothing else may go out while the rule is broken.
+    with pytest.raises(ValidationError):
+        send(rakor, personas.admin, django_capture_on_commit_callbacks)
+
+
+def test_the_email_gives_the_session_span_and_one_charset(
+    personas, smtp_server, immediate_tasks, django_capture_on_commit_callbacks
+):
+    data = world(personas)
+    send(data["rakor"], personas.admin, django_capture_on_commit_callbacks)
+    mail = smtp_server.to(personas.head.email)[-1]
+    assert "08:00–10:00" in mail.get_body(("plain",)).get_content()
+    part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+    header = part["Content-Type"]
+    assert header.lower().count("charset") == 1, header
+    assert part.get_param("method") == "REQUEST"
 
 
 def test_my_calendar_file_parses(personas, client_as):

@@ -26,6 +26,7 @@ from superteam.meetings.models import (
     Room,
     RunStatus,
     ScheduleRun,
+    Session,
 )
 from superteam.org.models import Position, PositionLevel, UnitKind
 from tests import factories as f
@@ -230,6 +231,81 @@ def test_a_manual_move_lists_every_rule_it_breaks(personas):
         )
 
 
+def test_declaring_unavailability_refreshes_the_rules_the_schedule_breaks(personas):
+    data = world(personas)
+    rakor = data["rakor"]  # the session: Monday 5 January 2026, 08:00–10:00
+    assert services.refresh_violations(rakor) == []
+    day = datetime.date(2026, 1, 5)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)), rakor.tz)
+    entry = services.declare_unavailability(
+        person=personas.head,
+        start=start,
+        end=start + datetime.timedelta(hours=10),  # 07:00–17:00
+        actor=personas.head,
+    )
+    rakor.refresh_from_db()
+    assert [v["kind"] for v in rakor.violations] == ["unavailable"]
+    with translation.override("en"):
+        # The session's whole time, not its first hour.
+        assert describe_all(rakor.violations) == [
+            f"{personas.head.full_name} declared they are unavailable while session "
+            f"“{data['session'].title}” meets (Monday, 5 January 2026 08:00–10:00)."
+        ]
+    services.withdraw_unavailability(entry=entry, actor=personas.head)
+    rakor.refresh_from_db()
+    assert rakor.violations == []
+
+
+def test_a_session_placed_by_hand_is_explained_with_its_whole_time_span(personas):
+    data = world(personas)
+    rakor, session = data["rakor"], data["session"]
+    start = rakor.at(datetime.date(2026, 1, 6), 0)
+    services.declare_unavailability(  # with the kasi (08:00–12:00), nobody is free that morning
+        person=personas.head,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        actor=personas.head,
+    )
+    problems = services.move_session(
+        session=session,
+        day=datetime.date(2026, 1, 6),
+        start_slot=0,
+        room=data["room"],
+        actor=personas.admin,
+    )
+    whens = sorted(p["params"]["when"] for p in problems if p["kind"] == "unavailable")
+    # Each person's own overlap with the 08:00–10:00 session.
+    assert whens == ["2026-01-06 08:00–09:00", "2026-01-06 08:00–10:00"]
+    run = solve_now(rakor, personas.admin)
+    pinned = [r for r in run.explanation if r["kind"] == "pinned"]
+    assert pinned and pinned[0]["params"]["when"] == "2026-01-06 08:00–10:00"
+
+
+def test_a_session_is_not_moved_past_the_end_of_the_day(personas):
+    data = world(personas)
+    session = services.update_session(session=data["session"], actor=personas.admin, length_slots=7)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.move_session(
+            session=session,
+            day=datetime.date(2026, 1, 5),
+            start_slot=2,
+            room=data["room"],
+            actor=personas.admin,
+        )
+    assert refused.value.messages == ["The session would run past the end of the day (16:00)."]
+    session.refresh_from_db()
+    assert (session.start_slot, session.length_slots) == (0, 7)
+    services.move_session(
+        session=session,
+        day=datetime.date(2026, 1, 5),
+        start_slot=1,
+        room=data["room"],
+        actor=personas.admin,
+    )
+    session.refresh_from_db()
+    assert session.ends_at.astimezone(data["rakor"].tz).time() == datetime.time(16, 0)
+
+
 # --- Agenda and slides ----------------------------------------------------------------------
 
 
@@ -250,6 +326,30 @@ def test_the_agenda_gives_every_kabid_and_kasi_a_time_boxed_slot(personas):
     services.build_agendas(rakor=data["rakor"], actor=personas.admin)
     item.refresh_from_db()
     assert item.order == before - 1
+
+
+def test_presentations_of_the_same_post_in_several_units_name_the_unit(personas):
+    """One Kepala Sub Bagian Tata Usaha per puskesmas: the agenda says whose is whose."""
+    second = f.unit(
+        personas.regency,
+        parent=personas.dinkes,
+        kind=UnitKind.PUSKESMAS,
+        name="Puskesmas Kabat",
+        is_frontline=True,
+    )
+    personas.cluster.units.add(second)
+    for pkm in (personas.puskesmas, second):
+        f.holder(pkm, PositionLevel.KASUBAG, title="Kepala Sub Bagian Tata Usaha")
+    data = world(personas)
+    with translation.override("en"):
+        services.build_agendas(rakor=data["rakor"], actor=personas.admin)
+    titles = sorted(
+        data["session"].agenda.filter(title__contains="Tata Usaha").values_list("title", flat=True)
+    )
+    assert titles == [
+        "Programme of Kepala Sub Bagian Tata Usaha, Puskesmas Genteng Kulon",
+        "Programme of Kepala Sub Bagian Tata Usaha, Puskesmas Kabat",
+    ]
 
 
 def test_open_decisions_of_the_previous_rakor_are_carried_onto_the_next_agenda(personas):
@@ -316,9 +416,10 @@ def test_slides_are_checked_by_content(personas, private_slides, name, content, 
 # --- Attendance -----------------------------------------------------------------------------
 
 
-def test_check_in_records_participants_once_and_refuses_others(personas):
+def test_check_in_records_participants_once_and_refuses_others(personas, clock):
     data = world(personas)
     session = data["session"]
+    clock(session.starts_at + datetime.timedelta(minutes=10))
     first = services.check_in(session=session, person=personas.kasi, actor=personas.kasi)
     again = services.check_in(session=session, person=personas.kasi, actor=personas.kasi)
     assert first.pk == again.pk
@@ -329,6 +430,49 @@ def test_check_in_records_participants_once_and_refuses_others(personas):
         {"unit": personas.dinkes.display_name, "expected": 3, "present": 1, "share": 33}
     ]
     assert Attendance.objects.count() == 1
+
+
+def test_check_in_is_open_only_around_the_session(personas, clock):
+    """The session meets on Monday 5 January 2026, 08:00–10:00 WIB: check-in opens an hour
+    before and closes at the end; pressing a link at home the evening before records nothing."""
+    session = world(personas)["session"]
+    clock(session.starts_at - datetime.timedelta(hours=8, minutes=17))  # Sunday 23:43
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.check_in(session=session, person=personas.kasi, actor=personas.kasi)
+    assert refused.value.messages == [
+        "Check-in opens at 07:00 on Monday, 5 January 2026, 60 minutes before the session starts."
+    ]
+    with translation.override("id"), pytest.raises(ValidationError) as refused:
+        services.check_in(session=session, person=personas.kasi, actor=personas.kasi)
+    assert (
+        "07:00" in refused.value.messages[0]
+        and "Senin, 5 Januari 2026" in refused.value.messages[0]
+    )
+    # Not even the organiser records anyone before check-in opens.
+    with pytest.raises(ValidationError):
+        services.check_in(
+            session=session, person=personas.head, actor=personas.admin, method="organiser"
+        )
+    assert not Attendance.objects.exists()
+    clock(session.starts_at - datetime.timedelta(minutes=45))  # at the door, early
+    services.check_in(session=session, person=personas.kasi, actor=personas.kasi)
+    clock(session.ends_at + datetime.timedelta(minutes=1))  # over: closed for participants
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        services.check_in(session=session, person=personas.kabid, actor=personas.kabid)
+    assert "This session ended at 10:00 on Monday, 5 January 2026" in refused.value.messages[0]
+    # ... but the organiser may still record someone from the paper list.
+    services.check_in(
+        session=session, person=personas.head, actor=personas.admin, method="organiser"
+    )
+    assert set(Attendance.objects.values_list("person__username", flat=True)) == {
+        personas.kasi.username,
+        personas.head.username,
+    }
+    # A session without a time has no check-in at all.
+    Session.objects.filter(pk=session.pk).update(day=None, start_slot=None)
+    session.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.check_in(session=session, person=personas.kabid, actor=personas.kabid)
 
 
 # --- Decisions and the contract -------------------------------------------------------------
@@ -395,7 +539,7 @@ def test_decisions_become_a_draft_joint_agreement_sent_for_signing(personas):
         deadline=datetime.date(2026, 12, 31),
         contributing_units=[personas.dinkes],
     )
-    agreement = services.draft_agreement_from_session(session=session, actor=personas.admin)
+    [agreement] = services.draft_agreement_from_session(session=session, actor=personas.admin)
     assert agreement.kind == AgreementKind.JOINT
     assert agreement.status == AgreementStatus.CIRCULATING
     parties = list(
@@ -410,6 +554,37 @@ def test_decisions_become_a_draft_joint_agreement_sent_for_signing(personas):
     # Nothing left to turn into an agreement: a clear error, nothing written.
     with pytest.raises(ValidationError):
         services.draft_agreement_from_session(session=session, actor=personas.admin)
+
+
+def test_decisions_due_next_year_go_into_next_years_agreement(personas):
+    """A December rakor decides things due the next year: each deadline year gets its own
+    joint agreement (an agreement covers one calendar year) instead of an error."""
+    data = world(personas)
+    session = data["session"]  # held in January 2026; its decision is due 31 December 2026
+    head_position = Position.objects.get(code="DINKES-HEAD")
+    personas.cluster.coordinator = head_position
+    personas.cluster.save()
+    later = services.record_decision(
+        session=session,
+        actor=personas.admin,
+        text="Posyandu lansia di setiap desa",
+        owner_position=Position.objects.get(code="DINKES-B3-HEAD"),
+        indicator_name="Desa dengan posyandu lansia",
+        unit_of_measure="desa",
+        target=Decimal("40"),
+        deadline=datetime.date(2027, 3, 31),
+    )
+    agreements = services.draft_agreement_from_session(session=session, actor=personas.admin)
+    assert [a.year for a in agreements] == [2026, 2027]
+    for decision, year in ((data["decision"], 2026), (later, 2027)):
+        decision.refresh_from_db()
+        assert decision.agreement.year == year
+        assert decision.indicator.agreement_id == decision.agreement_id
+    assert agreements[1].title.endswith(", 2027")
+    # Each year's agreement: the decision's owner, with the cluster's coordinator.
+    for agreement in agreements:
+        parties = agreement.current_version.parties.values_list("position__code", flat=True)
+        assert sorted(parties) == ["DINKES-B3-HEAD", "DINKES-HEAD"]
 
 
 def test_a_failed_decision_leaves_nothing_half_written(personas):

@@ -101,7 +101,8 @@ def test_moving_by_hand_shows_the_rules_broken_in_english(personas, client_as):
     assert response.status_code == 200
     assert "Rules the schedule breaks" in html
     assert "has 3 participants but Ruang Kecil seats 2" in html
-    assert "declared they are unavailable on Tuesday, 6 January 2026 08:00–09:00" in html
+    assert "declared they are unavailable while session" in html
+    assert "meets (Tuesday, 6 January 2026 08:00–10:00)." in html
     # Bad input: a clear error, nothing moved.
     data["session"].refresh_from_db()
     before = (data["session"].day, data["session"].room_id)
@@ -115,10 +116,18 @@ def test_moving_by_hand_shows_the_rules_broken_in_english(personas, client_as):
     assert (data["session"].day, data["session"].room_id) == before
 
 
-def test_a_kasi_checks_in_by_the_qr_url(personas, client_as):
+def test_a_kasi_checks_in_by_the_qr_url(personas, client_as, clock):
     session = world(personas)["session"]
     url = reverse("meetings:checkin", args=[session.checkin_token])
     client = client_as(personas.kasi)
+    # At home the evening before: the page says when check-in opens; posting records nothing.
+    clock(session.starts_at - datetime.timedelta(hours=8, minutes=17))
+    page = client.get(url).content.decode()
+    assert "Saya hadir" not in page
+    assert "07:00" in page and "Senin, 5 Januari 2026" in page
+    client.post(url)
+    assert not Attendance.objects.exists()
+    clock(session.starts_at + datetime.timedelta(minutes=3))
     page = client.get(url)
     assert page.status_code == 200 and "Saya hadir" in page.content.decode()
     client.post(url)
@@ -133,6 +142,75 @@ def test_a_kasi_checks_in_by_the_qr_url(personas, client_as):
     svg = client_as(personas.admin).get(reverse("meetings:qr", args=[session.pk]))
     assert svg["Content-Type"] == "image/svg+xml"
     assert b"<svg" in svg.content
+
+
+def test_only_the_organiser_is_offered_the_check_in_link(personas, client_as):
+    session = world(personas)["session"]
+    url = reverse("meetings:session", args=[session.pk])
+    link = reverse("meetings:checkin", args=[session.checkin_token])
+    page = client_as(personas.kasi).get(url).content.decode()
+    assert link not in page and session.checkin_token not in page
+    assert "pindai kode QR di pintu" in page
+    assert link in client_as(personas.admin).get(url).content.decode()
+
+
+def test_the_move_form_offers_only_starts_that_fit_in_the_day(personas, client_as):
+    data = world(personas)
+    session = services.update_session(session=data["session"], actor=personas.admin, length_slots=7)
+    client = client_as(personas.admin)
+    client.cookies["superteam_language"] = "en"
+    url = reverse("meetings:session_move", args=[session.pk])
+    html = client.get(url).content.decode()
+    assert "08:00–15:00" in html and "09:00–16:00" in html
+    assert "10:00–17:00" not in html and "15:00–22:00" not in html
+    response = client.post(url, {"day": "2026-01-05", "start_slot": "3", "room": data["room"].pk})
+    assert "The session would run past the end of the day (16:00)." in response.content.decode()
+    session.refresh_from_db()
+    assert session.start_slot == 0
+
+
+def test_the_rakor_page_names_a_rule_broken_by_a_declared_absence(personas, client_as):
+    data = world(personas)
+    rakor_url = reverse("meetings:rakor", args=[data["rakor"].pk])
+    services.refresh_violations(data["rakor"])
+    data["run"].status = RunStatus.OPTIMAL
+    data["run"].save()
+    admin = client_as(personas.admin)
+    admin.cookies["superteam_language"] = "en"
+    assert "The schedule keeps every rule." in admin.get(rakor_url).content.decode()
+    # The head declares the session's day unavailable on their own page.
+    client_as(personas.head).post(
+        reverse("meetings:unavailability"),
+        {"start": "2026-01-05T07:00", "end": "2026-01-05T17:00", "reason": "Dinas luar"},
+    )
+    admin = client_as(personas.admin)
+    admin.cookies["superteam_language"] = "en"
+    html = admin.get(rakor_url).content.decode()
+    assert "The schedule keeps every rule." not in html
+    assert "The schedule breaks 1 rule" in html
+    assert (
+        f"{personas.head.full_name} declared they are unavailable while session "
+        f"“{data['session'].title}” meets (Monday, 5 January 2026 08:00–10:00)."
+    ) in html
+    # Sending updates is refused with the reason.
+    response = admin.post(reverse("meetings:invite", args=[data["rakor"].pk]), follow=True)
+    assert "fix it before sending invitations" in response.content.decode()
+
+
+def test_every_described_by_reference_exists_on_the_session_form(personas, client_as):
+    import re
+
+    session = world(personas)["session"]
+    html = (
+        client_as(personas.admin)
+        .get(reverse("meetings:session_edit", args=[session.pk]))
+        .content.decode()
+    )
+    refs = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert "id_length_slots_helptext" in " ".join(refs)
+    for ref in refs:
+        for target in ref.split():
+            assert f'id="{target}"' in html, target
 
 
 def test_a_presenter_uploads_slides_that_participants_download(personas, client_as):
