@@ -6,7 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from superteam.innovations.models import STAGE_ORDER, Affair, Idea, Innovation, Stage
+from superteam.innovations.models import (
+    STAGE_ORDER,
+    Affair,
+    Idea,
+    Innovation,
+    Stage,
+    stage_date_errors,
+)
 from superteam.org.models import Position, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -122,6 +129,21 @@ class NewInnovationForm(InnovationForm):
             pk__in=[u.pk for u in units]
         ).order_by("path")
         self.fields["initiated_on"].initial = timezone.localdate()
+
+    def clean(self):
+        """The dates are checked with the other fields (not only once those are right):
+        every valid date is compared with the other valid ones, and all errors show at once."""
+        data = super().clean()
+        errors = stage_date_errors(
+            stage=data.get("stage"),
+            initiated_on=data.get("initiated_on"),
+            trial_started_on=data.get("trial_started_on"),
+            implemented_on=data.get("implemented_on"),
+        )
+        for field, message in errors.items():
+            if not self.has_error(field):
+                self.add_error(field, message)
+        return data
 
 
 class StageForm(forms.Form):

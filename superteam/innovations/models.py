@@ -14,6 +14,7 @@ of the position inherits it and the history of who ran it stays readable.
 
 from __future__ import annotations
 
+import datetime
 import os
 import uuid
 
@@ -22,6 +23,7 @@ from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -78,6 +80,39 @@ class Stage(models.TextChoices):
 
 
 STAGE_ORDER = [Stage.INISIATIF, Stage.UJI_COBA, Stage.PENERAPAN]
+
+
+def stage_date_errors(
+    *,
+    stage: str | None,
+    initiated_on: datetime.date | None,
+    trial_started_on: datetime.date | None,
+    implemented_on: datetime.date | None,
+) -> dict[str, str]:
+    """What is wrong with an innovation's stage dates, by field: never in the future, never
+    before the stage before, the date of the current stage given. A value not known (None:
+    not given, or not valid in a form) is only checked for being required by the stage, so
+    a form can show these errors beside its other ones."""
+    today = timezone.localdate()
+    errors = {}
+    dates = [
+        ("initiated_on", initiated_on),
+        ("trial_started_on", trial_started_on),
+        ("implemented_on", implemented_on),
+    ]
+    for name, value in dates:
+        if value and value > today:
+            errors[name] = _("The date cannot be in the future.")
+    if trial_started_on and initiated_on and trial_started_on < initiated_on:
+        errors["trial_started_on"] = _("The trial cannot start before the initiative.")
+    start = trial_started_on or initiated_on
+    if implemented_on and start and implemented_on < start:
+        errors["implemented_on"] = _("The rollout cannot start before the trial or initiative.")
+    if stage == Stage.UJI_COBA and not trial_started_on:
+        errors["trial_started_on"] = _("Give the date the trial started.")
+    if stage == Stage.PENERAPAN and not implemented_on:
+        errors["implemented_on"] = _("Give the date the rollout started.")
+    return errors
 
 
 class Form(models.TextChoices):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from superteam.core.permissions import actor_for
@@ -32,6 +33,7 @@ from superteam.innovations.models import (
     InnovationEvent,
     NoticeKind,
     Stage,
+    stage_date_errors,
 )
 from superteam.innovations.notifications import notify
 from superteam.ledger.services import record
@@ -92,28 +94,12 @@ def _event(innovation, kind, actor, *, on=None, stage_from="", stage_to="", rela
 
 
 def _check_dates(innovation: Innovation) -> None:
-    today = timezone.localdate()
-    errors = {}
-    dates = [
-        ("initiated_on", innovation.initiated_on),
-        ("trial_started_on", innovation.trial_started_on),
-        ("implemented_on", innovation.implemented_on),
-    ]
-    for name, value in dates:
-        if value and value > today:
-            errors[name] = _("The date cannot be in the future.")
-    if innovation.trial_started_on and innovation.trial_started_on < innovation.initiated_on:
-        errors["trial_started_on"] = _("The trial cannot start before the initiative.")
-    if innovation.implemented_on:
-        start = innovation.trial_started_on or innovation.initiated_on
-        if innovation.implemented_on < start:
-            errors["implemented_on"] = _("The rollout cannot start before the trial or initiative.")
-    if innovation.stage in (Stage.UJI_COBA, Stage.PENERAPAN) and not (
-        innovation.trial_started_on or innovation.stage == Stage.PENERAPAN
-    ):
-        errors["trial_started_on"] = _("Give the date the trial started.")
-    if innovation.stage == Stage.PENERAPAN and not innovation.implemented_on:
-        errors["implemented_on"] = _("Give the date the rollout started.")
+    errors = stage_date_errors(
+        stage=innovation.stage,
+        initiated_on=innovation.initiated_on,
+        trial_started_on=innovation.trial_started_on,
+        implemented_on=innovation.implemented_on,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -259,7 +245,7 @@ def change_stage(
         raise ValidationError(
             {
                 "on": _("The new stage cannot start before the current one (%(date)s).")
-                % {"date": current_date}
+                % {"date": date_format(current_date, "SHORT_DATE_FORMAT")}
             }
         )
     if stage == Stage.INISIATIF:

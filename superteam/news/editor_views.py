@@ -11,13 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from superteam.core.charts import bar_chart
 from superteam.core.permissions import can, require
 from superteam.news import services
-from superteam.news.forms import ArticleForm, NoteForm, PublishForm
+from superteam.news.forms import ArticleForm, NoteForm, PublishForm, ReturnForm
 from superteam.news.models import (
     Article,
     ArticleStatus,
@@ -152,6 +153,7 @@ def article_edit(request, pk):
             "may_review": can(request.actor, "news.review", article),
             "publish_form": PublishForm(),
             "note_form": NoteForm(),
+            "return_form": ReturnForm(),
         },
         status=status,
     )
@@ -206,14 +208,22 @@ def article_action(request, pk):
                 messages.success(
                     request,
                     _("Scheduled: the article appears on %(when)s.")
-                    % {"when": timezone.localtime(article.publish_at).strftime("%d-%m-%Y %H:%M")},
+                    % {
+                        "when": date_format(
+                            timezone.localtime(article.publish_at), "SHORT_DATETIME_FORMAT"
+                        )
+                    },
                 )
             else:
                 messages.success(request, _("Published."))
         elif action in ("return", "unpublish"):
             require(request, "news.review", article)
-            form = NoteForm(request.POST)
-            note = form.cleaned_data["note"] if form.is_valid() else ""
+            form = (ReturnForm if action == "return" else NoteForm)(request.POST)
+            if not form.is_valid():
+                for error in form.errors.get("note", []):
+                    messages.error(request, error)
+                return redirect("news:article_edit", pk=article.pk)
+            note = form.cleaned_data["note"]
             if action == "return":
                 services.return_to_draft(article=article, reviewer=request.user, note=note)
                 messages.success(request, _("Returned to the editors as a draft."))

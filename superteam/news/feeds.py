@@ -7,19 +7,44 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from superteam.news.models import Article
+from superteam.news.models import Article, other_language
 from superteam.news.pagecache import cached
 from superteam.news.views import regency_or_404
 
 FEED_SIZE = 30
 
 
-class LatestNewsFeed(Feed):
-    """The latest public articles in the feed's language (untranslated parts fall back)."""
+class LanguageAtomFeed(Atom1Feed):
+    """Atom whose entries say their language (``xml:lang``) when it is not the feed's:
+    an article not yet translated is shown in the language it exists in."""
 
-    feed_type = Atom1Feed
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        language = item.get("content_language")
+        if language and language != self.feed["language"]:
+            attributes["xml:lang"] = language
+        return attributes
+
+
+def _feed_language() -> str:
+    return (translation.get_language() or "id")[:2]
+
+
+def _only_in(language: str) -> str:
+    """The mark of an article shown in ``language`` because the feed's one is missing."""
+    if language == "id":
+        return _("This article is not yet available in English. It is shown in Bahasa Indonesia.")
+    return _("This article is not yet available in Bahasa Indonesia. It is shown in English.")
+
+
+class LatestNewsFeed(Feed):
+    """The latest public articles in the feed's language. An untranslated part falls back
+    to the other language, marked visibly (title and summary) and by ``xml:lang``."""
+
+    feed_type = LanguageAtomFeed
 
     def get_object(self, request, *args, **kwargs):
         return regency_or_404(request)
@@ -49,10 +74,41 @@ class LatestNewsFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.version().title
+        language = _feed_language()
+        version = item.version(language)
+        if getattr(item, f"title_{language}"):
+            return version.title
+        if version.content_language != language:
+            if version.content_language == "id":
+                return _("%(title)s (only in Bahasa Indonesia)") % {"title": version.title}
+            return _("%(title)s (only in English)") % {"title": version.title}
+        return _("%(title)s (not yet translated)") % {"title": version.title}
 
     def item_description(self, item):
-        return item.version().summary
+        """HTML (Atom's ``type="html"``): the summary typed by the editors is escaped, the
+        mark of a missing translation is in the feed's language, each part says its own."""
+        language = _feed_language()
+        version = item.version(language)
+        parts = []
+        if version.content_language != language:
+            note = _only_in(version.content_language)
+        elif version.is_fallback:
+            note = _(
+                "Parts of this article are not yet translated and are shown in the other language."
+            )
+        else:
+            note = ""
+        if note:
+            parts.append(f'<p lang="{language}"><em>{escape(note)}</em></p>')
+        if version.summary:
+            summary_language = (
+                language if getattr(item, f"summary_{language}") else other_language(language)
+            )
+            parts.append(f'<p lang="{summary_language}">{escape(version.summary)}</p>')
+        return "".join(parts)
+
+    def item_extra_kwargs(self, item):
+        return {"content_language": item.version(_feed_language()).content_language}
 
     def item_link(self, item):
         return item.get_absolute_url()

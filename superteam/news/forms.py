@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,11 +148,27 @@ class PublishForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    """The reviewer's note: optional when taking an article off the portal."""
+
     note = forms.CharField(
         label=_("Note for the editors"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReturnForm(NoteForm):
+    """Returning an article to draft: the note saying why is required."""
+
+    note = forms.CharField(
+        label=_("Note for the editors"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required: say what the editors should change."),
+        error_messages={
+            "required": _("Write a note for the editors: say why the article goes back to draft.")
+        },
     )
 
 
@@ -177,6 +196,33 @@ class PreferencesForm(forms.Form):
         self.fields["topics"].queryset = Cluster.objects.filter(regency=regency)
 
 
+# The dots IDNA treats as label separators (an internationalised domain may use them).
+DOMAIN_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+
+
+def validate_subscriber_email(email: str) -> None:
+    """An address on the internet: its domain name has a dot. ``user@localhost`` (which
+    Django accepts), an intranet host or an IP literal like ``user@[127.0.0.1]`` reach no
+    reader, and the visitor is told why rather than only "not valid"."""
+    local, _at, domain = email.rpartition("@")
+    literal = domain.startswith("[")
+    dotless = "." not in DOMAIN_DOTS.sub(".", domain).strip(".")
+    if local and domain and (literal or dotless):
+        raise forms.ValidationError(
+            _(
+                "The part after @ must be a full domain name with a dot, such as "
+                "%(example)s: mail cannot reach “%(domain)s”."
+            ),
+            code="domain",
+            params={"example": "nama@banyuwangikab.go.id", "domain": domain},
+        )
+    validate_email(email)
+
+
+class SubscriberEmailField(forms.EmailField):
+    default_validators = [validate_subscriber_email]
+
+
 class SubscribeForm(PreferencesForm):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = SubscriberEmailField(label=_("Email address"), max_length=254)
     field_order = ["email", "language", "frequency", "topics"]

@@ -502,11 +502,16 @@ def publish_article(
 
 
 @transaction.atomic
-def return_to_draft(*, article: Article, reviewer, note: str = "") -> Article:
-    """A reviewer sends an article in review back to its editors, with a note."""
+def return_to_draft(*, article: Article, reviewer, note: str) -> Article:
+    """A reviewer sends an article in review back to its editors, with a note saying why
+    (the editors see it on the article)."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status != ArticleStatus.REVIEW:
         raise ValidationError(_("Only an article in review can be returned to draft."))
+    if not note.strip():
+        raise ValidationError(
+            {"note": _("Write a note for the editors: say why the article goes back to draft.")}
+        )
     article.status = ArticleStatus.DRAFT
     article.review_note = note.strip()
     article.updated_by = reviewer

@@ -23,7 +23,7 @@ from superteam.core.permissions import can
 from superteam.core.tenancy import current_regency
 from superteam.news import services
 from superteam.news.forms import PreferencesForm, SubscribeForm
-from superteam.news.models import Article, ArticleVersion, Subscriber, Tag
+from superteam.news.models import Article, ArticleVersion, Subscriber, SubscriberStatus, Tag
 from superteam.news.pagecache import (
     CSRF_PLACEHOLDER,
     cached,
@@ -488,8 +488,12 @@ def subscribe_sent(request):
 def confirm(request, token):
     """The link in the confirmation email: a button, so that link scanners confirm nothing."""
     subscriber = services.subscriber_for_confirmation(token)
-    if subscriber is None:
+    if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return render(request, "news/confirm.html", {"invalid": True}, status=404)
+    if subscriber.status == SubscriberStatus.CONFIRMED:
+        # The link again (the signed token names this subscriber: it tells nobody else
+        # anything): say so instead of asking once more.
+        return render(request, "news/confirm.html", {"already": True, "subscriber": subscriber})
     if request.method == "POST":
         if not services.confirm_subscription(subscriber=subscriber):
             return render(request, "news/confirm.html", {"invalid": True}, status=404)

@@ -163,3 +163,81 @@ def test_pages_in_english(personas, client_as, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     page = client.get(inn.get_absolute_url()).content.decode()
     assert "Bukti dukung per indikator" in page and "Regulasi inovasi" in page
+
+
+def test_new_innovation_form_shows_every_error_at_once(personas, client_as):
+    """Date errors show together with the other fields' errors, not after those are fixed;
+    a date that is itself not valid gets its own error only."""
+    p = personas
+    client = client_as(p.head)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    data = {
+        "owner_unit": p.puskesmas.pk,
+        "title": "Jemput Bola Lansia",
+        "problem": "Lansia sulit ke puskesmas.",
+        "stage": "penerapan",
+        "initiated_on": "2025-03-03",
+        "trial_started_on": "2025-01-06",  # before the initiative
+        "implemented_on": tomorrow.isoformat(),  # in the future
+        "form": "pelayanan_publik",
+        "affair": "kesehatan",
+        "initiator_kind": "opd",
+        "beneficiary_count": "-5",
+        "video_url": "bukan alamat video",
+        "is_public": "on",
+    }
+    response = client.post(reverse("innovations:create"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"trial_started_on", "implemented_on", "beneficiary_count", "video_url"}
+    html = response.content.decode()
+    assert "Uji coba tidak dapat dimulai sebelum inisiatif." in html
+    assert "Tanggal tidak boleh di masa depan." in html
+    assert not Innovation.objects.exists()
+    # A date typed wrong keeps its own error; the stage's "give the date" is not added to
+    # it, and the rollout date is compared with the initiative instead.
+    response = client.post(
+        reverse("innovations:create"),
+        {**data, "trial_started_on": "kemarin", "implemented_on": "2025-02-03"},
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"trial_started_on", "implemented_on", "beneficiary_count", "video_url"}
+    assert len(errors["trial_started_on"]) == 1
+    assert "Isi tanggal mulai uji coba." not in response.content.decode()
+    assert errors["implemented_on"] == [
+        "Penerapan tidak dapat dimulai sebelum uji coba atau inisiatif."
+    ]
+    # The stage asks for its date, beside the other errors.
+    response = client.post(reverse("innovations:create"), {**data, "implemented_on": ""})
+    assert "Isi tanggal mulai penerapan." in response.content.decode()
+    # Everything right: registered.
+    fixed = {
+        **data,
+        "trial_started_on": "2025-04-07",
+        "implemented_on": "2025-06-02",
+        "beneficiary_count": "120",
+        "video_url": "video.example.org/jemput-bola",
+    }
+    response = client.post(reverse("innovations:create"), fixed)
+    assert response.status_code == 302
+    inn = Innovation.objects.get()
+    assert inn.stage == Stage.PENERAPAN and inn.implemented_on == datetime.date(2025, 6, 2)
+
+
+def test_stage_date_error_names_the_date_in_the_short_format(personas, client_as, settings):
+    """ "Not before the current stage (<date>)" reads 6 Jan 2025 in English and 06-01-2025
+    in Bahasa Indonesia, like the pages' dates, not the ISO 2025-01-06."""
+    p = personas
+    inn = fi.innovation(p.puskesmas, p.head, stage=Stage.INISIATIF)
+    client = client_as(p.head)
+    for language, expected in [
+        ("en", "The new stage cannot start before the current one (6 Jan 2025)."),
+        ("id", "Tahapan baru tidak dapat dimulai sebelum tahapan sekarang (06-01-2025)."),
+    ]:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.post(
+            reverse("innovations:stage", args=[inn.pk]), {"stage": "uji_coba", "on": "2024-12-01"}
+        )
+        assert expected in response.content.decode()
+    inn.refresh_from_db()
+    assert inn.stage == Stage.INISIATIF

@@ -2,15 +2,18 @@
 previews in both languages, counts and the send log."""
 
 import datetime
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from superteam.core.permissions import actor_for, can
 from superteam.ledger.models import Entry
 from superteam.news import services
-from superteam.news.models import Article, ArticleStatus, Dispatch
+from superteam.news.models import Article, ArticleStatus, Dispatch, SendRun
 from superteam.org.models import PositionLevel
 from tests import factories as f
 from tests.news.conftest import make_article, make_subscriber, photo_with_exif
@@ -190,3 +193,96 @@ def test_newsroom_pages_show_counts_and_log_in_constant_queries(
     for page, count in zip(pages, counts, strict=True):
         with django_assert_max_num_queries(count):
             assert client.get(page).status_code == 200
+
+
+def test_returning_to_draft_needs_a_note(client, newsroom):
+    """The editors must learn why their article came back: without a note nothing changes."""
+    article = make_article(newsroom.regency, status=ArticleStatus.REVIEW, editor=newsroom.editor)
+    client.force_login(newsroom.reviewer)
+    action = reverse("news:article_action", kwargs={"pk": article.pk})
+    for note, language, expected in [
+        ("", "en", "Write a note for the editors: say why the article goes back to draft."),
+        (
+            "   \n ",
+            "id",
+            "Tulis catatan untuk redaksi: sebutkan mengapa berita dikembalikan menjadi draf.",
+        ),
+    ]:
+        with translation.override(language):
+            action = reverse("news:article_action", kwargs={"pk": article.pk})
+        response = client.post(action, {"action": "return", "note": note}, follow=True)
+        html = response.content.decode()
+        assert expected in html
+        assert "Returned to the editors" not in html and "Dikembalikan ke redaksi" not in html
+        article.refresh_from_db()
+        assert article.status == ArticleStatus.REVIEW and article.review_note == ""
+    assert not Entry.objects.filter(kind="news.article_returned").exists()
+    with pytest.raises(ValidationError):
+        services.return_to_draft(article=article, reviewer=newsroom.reviewer, note=" ")
+    # The form says so before sending, and a note sends it back.
+    with translation.override("en"):
+        page = client.get(reverse("news:article_edit", kwargs={"pk": article.pk})).content.decode()
+    assert "Required: say what the editors should change." in page
+    assert re.search(r'<textarea name="note"[^>]* required', page)
+    client.post(action, {"action": "return", "note": "Foto belum ada keterangannya."})
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DRAFT
+    assert article.review_note == "Foto belum ada keterangannya."
+    assert Entry.objects.filter(kind="news.article_returned").count() == 1
+
+
+def test_scheduled_article_says_so_with_its_time(client, newsroom):
+    """The edit page of a scheduled article shows "Scheduled for <time>" (not "Published"),
+    like the dashboard, in the named short formats of each language."""
+    r = newsroom.regency
+    when = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=3), datetime.time(9, 5)
+        )
+    )
+    article = make_article(r, status=ArticleStatus.REVIEW, editor=newsroom.editor)
+    client.force_login(newsroom.reviewer)
+    with translation.override("en"):
+        action = reverse("news:article_action", kwargs={"pk": article.pk})
+    response = client.post(
+        action, {"action": "publish", "publish_at": when.strftime("%Y-%m-%dT%H:%M")}, follow=True
+    )
+    article.refresh_from_db()
+    assert article.is_scheduled
+    with translation.override("en"):
+        en_time = date_format(when, "j M Y, H:i")  # e.g. "15 Jul 2026, 09:05"
+    html = response.content.decode()
+    assert f"Scheduled: the article appears on {en_time}." in html
+    assert f"Scheduled for {en_time}" in html
+    assert 'class="badge ok"' not in html
+    translation.activate("id")  # the request to /en/ left English active
+    page = client.get(reverse("news:article_edit", kwargs={"pk": article.pk})).content.decode()
+    assert f"Terjadwal terbit {when:%d-%m-%Y} 9.05" in page  # Indonesian: "d-m-Y G.i"
+    assert ">Terbit</span>" not in page
+    assert client.get(article.url_in("en")).status_code == 404  # not public before its time
+    translation.activate("id")
+    dashboard = client.get(reverse("news:editor")).content.decode()
+    assert '<span class="badge info">Terjadwal</span>' in dashboard
+    # Once its time has come it is published, on both pages.
+    Article.objects.filter(pk=article.pk).update(publish_at=timezone.now())
+    page = client.get(reverse("news:article_edit", kwargs={"pk": article.pk})).content.decode()
+    assert '<span class="badge ok">Terbit</span>' in page
+
+
+def test_english_newsroom_dates_use_the_named_short_formats(client, newsroom):
+    """The send log, the digest runs and the dashboard read "12 Jul 2026, 23:45" in English,
+    never the month-first "07/12/2026 11:45 p.m."."""
+    r = newsroom.regency
+    subscriber = make_subscriber(r, email="pembaca@example.org")
+    moment = timezone.make_aware(datetime.datetime(2026, 7, 12, 23, 45))
+    Dispatch.objects.create(regency=r, subscriber=subscriber, kind="digest", claimed_at=moment)
+    SendRun.objects.create(regency=r, frequency="immediate", started_at=moment)
+    article = make_article(r, status=ArticleStatus.DRAFT, editor=newsroom.editor)
+    Article.objects.filter(pk=article.pk).update(updated_at=moment)
+    client.force_login(newsroom.reviewer)
+    with translation.override("en"):
+        pages = [reverse("news:send_log"), reverse("news:editor")]
+    for path in pages:
+        html = client.get(path).content.decode()
+        assert "12 Jul 2026, 23:45" in html
+        assert not re.search(r"\d\d/\d\d/\d{4}|p\.m\.|a\.m\.", html)

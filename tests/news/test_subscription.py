@@ -198,3 +198,59 @@ def test_confirmation_link_is_signed_and_expires(client, newsroom, monkeypatch):
     subscriber.refresh_from_db()
     assert subscriber.status == SubscriberStatus.PENDING
     assert client.post(reverse("news:confirm", kwargs={"token": token})).status_code == 200
+
+
+def test_addresses_without_a_domain_name_are_refused_and_real_ones_accepted(
+    client, newsroom, smtp_server
+):
+    """``user@localhost`` passes Django's check but reaches nobody: refused, saying why,
+    with no email sent; real addresses (also internationalised domains) are accepted."""
+    for email, language, reason in [
+        ("warga@localhost", "id", "Bagian setelah @ harus berupa nama domain lengkap"),
+        ("warga@intranet", "en", "The part after @ must be a full domain name with a dot"),
+        ("warga@[127.0.0.1]", "en", "The part after @ must be a full domain name with a dot"),
+    ]:
+        response = subscribe(client, email=email, language=language)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert reason in html
+        assert "nama@banyuwangikab.go.id" in html
+    response = subscribe(client, email="bukan-email")
+    html = response.content.decode()
+    assert "Masukkan alamat email yang valid" in html
+    assert "nama domain lengkap" not in html  # one error for one mistake
+    run_worker()
+    assert not Subscriber.objects.exists() and smtp_server.messages == []
+    accepted = ["Warga.Genteng@Dinkes.BanyuwangiKab.go.id", "pembaca@bányuwangi.id"]
+    for email in accepted:
+        assert subscribe(client, email=email).status_code == 302
+    run_worker()
+    assert len(smtp_server.to("Warga.Genteng@dinkes.banyuwangikab.go.id")) == 1
+    assert Subscriber.objects.count() == 2
+
+
+def test_confirmation_link_opened_again_says_it_is_already_confirmed(client, newsroom):
+    subscribe(client, email="dua-kali@example.org")
+    subscriber = Subscriber.objects.get(email="dua-kali@example.org")
+    token = services.confirmation_token(subscriber)
+    path = reverse("news:confirm", kwargs={"token": token})
+    assert "Ya, konfirmasi" in client.get(path).content.decode()
+    assert client.post(path).status_code == 200
+    for method in (client.get, client.post):
+        page = method(path)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Langganan Anda sudah terkonfirmasi" in html
+        assert "dua-kali@example.org" in html
+        assert reverse("news:manage", kwargs={"key": subscriber.key}) in html
+        assert "Ya, konfirmasi" not in html
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.CONFIRMED
+    # After unsubscribing the old link confirms nothing and offers nothing.
+    services.unsubscribe(subscriber=subscriber)
+    page = client.get(path)
+    assert page.status_code == 404
+    assert "Tautan ini tidak (lagi) berlaku" in page.content.decode()
+    assert client.post(path).status_code == 404
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
