@@ -11,8 +11,9 @@ milestones: the value the indicator should have reached, in its own aggregation,
 end of each quarter (so for a summed indicator they are cumulative).
 
 Status of an indicator on a day (docs/agreements.md). A milestone or the deadline is
-*due* once a value for a period ending on or after it has been entered, or once the
-reporting grace (15 days, the usual time to report a quarter) after it has passed:
+*due* from its day on, once a value for a period ending on or after it has been entered,
+or once the reporting grace (15 days, the usual time to report a quarter) after it has
+passed; never before its day:
 - late: the deadline is due and the target is not met, or the two latest due milestones
   are both missed;
 - at risk: the latest due milestone is missed (no value counts as missed);
@@ -161,9 +162,12 @@ def status(
     latest_value = max((day for day, _ in values), default=None)
 
     def due(day: datetime.date) -> bool:
+        # Never before its day (a value for a period not ended yet is refused anyway).
+        if today < day:
+            return False
         return today > day + REPORTING_GRACE or (latest_value is not None and latest_value >= day)
 
-    if due(deadline) and today >= deadline:
+    if due(deadline):
         final = capaian(
             polarity=polarity,
             realised=aggregate(values, aggregation, until=deadline),

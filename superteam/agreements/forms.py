@@ -7,12 +7,29 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from superteam.agreements.achievement import quarter_ends
 from superteam.agreements.models import Aggregation, AgreementKind, Polarity
 from superteam.org.models import REGENT_LEVELS, Cluster, Position, PositionLevel, Unit
+
+
+class ISODateInput(forms.DateInput):
+    """A browser date picker: its value must always be ISO 8601 (2026-09-30), whatever the
+    page's language; a localized value ("30-09-2026") shows as an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ISODateField(forms.DateField):
+    """A date from a browser date picker (Django accepts ISO input in every language)."""
+
+    widget = ISODateInput
 
 
 class LocalDecimalField(forms.DecimalField):
@@ -106,9 +123,7 @@ class IndicatorForm(forms.Form):
     q2 = LocalDecimalField(label=_("Q2 (Tw II)"), required=False, decimal_places=4)
     q3 = LocalDecimalField(label=_("Q3 (Tw III)"), required=False, decimal_places=4)
     q4 = LocalDecimalField(label=_("Q4 (Tw IV)"), required=False, decimal_places=4)
-    deadline = forms.DateField(
-        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    deadline = ISODateField(label=_("Deadline"), required=False)
     responsible_position = forms.ModelChoiceField(
         label=_("Responsible position"), queryset=Position.objects.none(), required=False
     )
@@ -220,7 +235,43 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     position = forms.TypedChoiceField(
-        label=pgettext_lazy("jabatan", "Sign as"), coerce=int, required=False
+        label=pgettext_lazy("jabatan", "Sign as"),
+        coerce=int,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "You cannot sign as this position: choose a party position you hold that "
+                "has not signed yet."
+            )
+        },
+    )
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].choices = [(p.position_id, p.position_title) for p in parties]
+        if len(parties) <= 1:
+            self.fields["position"].widget = forms.HiddenInput()
+
+
+class DeclineForm(forms.Form):
+    """A party refuses to sign the circulating version and says why."""
+
+    reason = forms.CharField(
+        label=_("Why do you decline to sign?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Every party and the editors see this; it is also written to the ledger."),
+    )
+    position = forms.TypedChoiceField(
+        label=pgettext_lazy("jabatan", "Decline as"),
+        coerce=int,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "You cannot decline as this position: choose a party position you hold that "
+                "has not signed yet."
+            )
+        },
     )
 
     def __init__(self, *args, parties=(), **kwargs):
@@ -241,10 +292,12 @@ class AmendForm(forms.Form):
 class RealisationForm(forms.Form):
     """A value reached in a period, with an optional evidence file."""
 
-    period_end = forms.DateField(
+    period_end = ISODateField(
         label=_("Period ending"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("The last day of the period (the end of a quarter or a month)."),
+        help_text=_(
+            "The last day of the period (the end of a quarter or a month); "
+            "a value is entered once its period has ended."
+        ),
     )
     value = LocalDecimalField(label=_("Value reached"), decimal_places=4)
     note = forms.CharField(
@@ -258,9 +311,13 @@ class RealisationForm(forms.Form):
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        today = datetime.date.today()
+        today = timezone.localdate()
         passed = [d for d in quarter_ends(year) if d <= today] or [quarter_ends(year)[0]]
         self.fields["period_end"].initial = passed[-1]
+        # A period that has not ended yet cannot have its value (services refuse it too).
+        self.fields["period_end"].widget.attrs["max"] = min(
+            today, datetime.date(year, 12, 31)
+        ).isoformat()
 
 
 class ImportForm(forms.Form):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -92,8 +92,30 @@ def header_map() -> dict[str, str]:
     return known
 
 
-def template_bytes() -> bytes:
-    """An empty workbook with the headers (current language) and one example row."""
+EXAMPLE_ROW = [
+    "Meningkatnya derajat kesehatan masyarakat",
+    "Persentase ibu hamil mendapat pelayanan kesehatan sesuai standar",
+    "%",
+    88.5,
+    95,
+    None,
+    80,
+    85,
+    90,
+    95,
+    "higher",
+    "last",
+    None,  # the deadline: the end of the current year
+    "",
+    "",
+    "Program Pemenuhan Upaya Kesehatan Perorangan",
+    1250000000,
+]
+
+
+def _workbook(rows: list[list]):
+    """A workbook whose first sheet has the headers (current language) and these rows:
+    the layout the import reads."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -103,32 +125,70 @@ def template_bytes() -> bytes:
     ws.append([str(label) for _key, label in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    ws.append(
-        [
-            "Meningkatnya derajat kesehatan masyarakat",
-            "Persentase ibu hamil mendapat pelayanan kesehatan sesuai standar",
-            "%",
-            88.5,
-            95,
-            None,
-            80,
-            85,
-            90,
-            95,
-            "higher",
-            "last",
-            datetime.date(datetime.date.today().year, 12, 31),
-            "",
-            "",
-            "Program Pemenuhan Upaya Kesehatan Perorangan",
-            1250000000,
-        ]
-    )
+    for row in rows:
+        ws.append(row)
     for column in ws.columns:
         ws.column_dimensions[column[0].column_letter].width = 22
+    return wb
+
+
+def _save(wb) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def template_bytes() -> bytes:
+    """The headers (current language) on the first sheet, which is imported; a filled-in
+    example on a second sheet, which is not (an example in the first sheet was once
+    imported as a real indicator)."""
+    from openpyxl.styles import Font
+
+    wb = _workbook([])
+    example = wb.create_sheet(_("Example (not imported)"))
+    example.append([_("Example only: the import reads the first sheet and skips this one.")])
+    example["A1"].font = Font(italic=True)
+    example.append([str(label) for _key, label in COLUMNS])
+    for cell in example[2]:
+        cell.font = Font(bold=True)
+    row = list(EXAMPLE_ROW)
+    row[12] = datetime.date(timezone.localdate().year, 12, 31)
+    example.append(row)
+    for column in example.iter_cols(min_row=2):
+        example.column_dimensions[column[0].column_letter].width = 22
+    return _save(wb)
+
+
+def export_bytes(version) -> bytes:
+    """A version's indicators in the template's layout: importing the file into a draft
+    gives the same indicators (positions and units by their codes of today)."""
+    terms = version.indicator_terms.select_related(
+        "indicator", "responsible_position"
+    ).prefetch_related("contributions__unit")
+    rows = []
+    for t in terms.order_by("order"):
+        rows.append(
+            [
+                t.sasaran,
+                t.name,
+                t.unit_of_measure,
+                t.baseline,
+                t.target,
+                t.target_high,
+                t.q1,
+                t.q2,
+                t.q3,
+                t.q4,
+                t.polarity,
+                t.aggregation,
+                t.deadline,
+                t.responsible_position.code if t.responsible_position else "",
+                ", ".join(c.unit.code for c in t.contributions.all()),
+                t.programme,
+                t.budget,
+            ]
+        )
+    return _save(_workbook(rows))
 
 
 def parse_number(value) -> Decimal | str | None:

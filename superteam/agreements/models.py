@@ -51,6 +51,7 @@ class VersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CIRCULATING = "circulating", _("Circulating for signatures")
     SIGNED = "signed", _("Signed by every party")
+    DECLINED = "declined", _("Declined by a party")
     SUPERSEDED = "superseded", _("Replaced by a later version")
 
 
@@ -290,6 +291,25 @@ class AgreementVersion(RegencyScoped):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     circulated_at = models.DateTimeField(_("sent for signing"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed by every party"), null=True, blank=True)
+    # A party that refuses to sign says why; the version then stays as it is, declined.
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declined by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    declined_party = models.ForeignKey(
+        "Party",
+        verbose_name=_("declining party"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
 
     class Meta:
         verbose_name = _("agreement version")

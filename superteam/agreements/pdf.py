@@ -60,6 +60,27 @@ def number(value: Decimal | None) -> str:
     return formats.number_format(normal, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
+def money(value: Decimal | None) -> str:
+    """Rupiah: whole amounts without decimals, others with both cent digits (1.250.000,50)."""
+    if value is None:
+        return "–"
+    places = 0 if value == value.to_integral_value() else 2
+    return formats.number_format(
+        value.quantize(Decimal(1).scaleb(-places)),
+        decimal_pos=places,
+        use_l10n=True,
+        force_grouping=True,
+    )
+
+
+def signed_time(moment) -> str:
+    """A signature's time with its zone (7 Desember 2026 10:15 WIB, UTC+07:00)."""
+    local = timezone.localtime(moment)
+    offset = formats.date_format(local, "O")  # +0700
+    day, zone = formats.date_format(local, "j F Y H:i"), formats.date_format(local, "T")
+    return f"{day} {zone} (UTC{offset[:3]}:{offset[3:]})"
+
+
 def verification_url(version) -> str:
     return settings.SITE_URL + reverse("verify_agreement", args=[version.short_code])
 
@@ -274,7 +295,7 @@ def _signature_blocks(pdf: AgreementPDF, parties, signatures, joint: bool) -> No
                     (_("Signed electronically"), True),
                     (signature.signer_name + (" (Plt)" if signature.acting else ""), True),
                     (
-                        formats.date_format(timezone.localtime(signature.signed_at), "j F Y H:i"),
+                        signed_time(signature.signed_at),
                         False,
                     ),
                     (_("Key %(fp)s") % {"fp": signature.key.short_fingerprint}, False),
@@ -374,7 +395,15 @@ def _indicator_table(pdf: AgreementPDF, terms) -> None:
             if t.target_high is not None
             else number(t.target)
         )
-        name = t.name
+        name = (
+            t.name
+            + "\n"
+            + _("%(polarity)s; deadline %(deadline)s")
+            % {
+                "polarity": t.get_polarity_display(),
+                "deadline": formats.date_format(t.deadline, "j F Y"),
+            }
+        )
         if t.responsible_title:
             name += "\n" + _("Responsible: %(position)s") % {"position": t.responsible_title}
         _row(
@@ -416,10 +445,10 @@ def _programme_table(pdf: AgreementPDF, terms) -> None:
         _row(
             pdf,
             widths,
-            [str(i), t.programme or "–", number(t.budget), f"IK-{t.indicator.number}"],
+            [str(i), t.programme or "–", money(t.budget), f"IK-{t.indicator.number}"],
             ["C", "L", "R", "C"],
         )
-    _row(pdf, widths, ["", _("Total"), number(total), ""], ["C", "R", "R", "C"])
+    _row(pdf, widths, ["", _("Total"), money(total), ""], ["C", "R", "R", "C"])
 
 
 def _signature_table(pdf: AgreementPDF, parties, signatures) -> None:
@@ -436,7 +465,7 @@ def _signature_table(pdf: AgreementPDF, parties, signatures) -> None:
                 str(party.order),
                 (s.signer_name + (" (Plt)" if s.acting else "")) if s else _("Not signed yet"),
                 party.position_title,
-                formats.date_format(timezone.localtime(s.signed_at), "j F Y H:i") if s else "–",
+                signed_time(s.signed_at) if s else "–",
                 s.key.short_fingerprint if s else "–",
             ],
             ["C", "L", "L", "C", "C"],

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Avg, Model, ProtectedError, Value
 from django.db.models.functions import Least
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from superteam.agreements import achievement, canonical, keyring, signing
@@ -124,6 +125,14 @@ def clean_indicator(spec: dict, *, regency_id: int, period: tuple[datetime.date,
             out[key] = _decimal(value, label, required=required)
         except ValidationError as exc:
             errors[key] += exc.messages
+    # Capaian is a ratio to the target (SAKIP): a negative target or baseline has no meaning.
+    for key, message in (
+        ("target", _("The target cannot be negative: achievement is computed as a ratio to it.")),
+        ("target_high", _("The upper bound of the range cannot be negative.")),
+        ("baseline", _("The baseline cannot be negative.")),
+    ):
+        if out.get(key) is not None and out[key] < 0:
+            errors[key].append(message)
     if polarity != Polarity.RANGE:
         out["target_high"] = None
     elif (
@@ -147,6 +156,11 @@ def clean_indicator(spec: dict, *, regency_id: int, period: tuple[datetime.date,
             out[f"q{i}"] = _decimal(value, _("Q%(n)s target") % {"n": i})
         except ValidationError as exc:
             errors["quarterly_targets"] += exc.messages
+        else:
+            if out[f"q{i}"] is not None and out[f"q{i}"] < 0:
+                errors["quarterly_targets"].append(
+                    _("The Q%(n)s target cannot be negative.") % {"n": i}
+                )
 
     deadline = spec.get("deadline") or period[1]
     if isinstance(deadline, str):
@@ -627,6 +641,50 @@ def sign_agreement(
 
 
 @transaction.atomic
+def decline_agreement(
+    *, agreement: Agreement, person, reason: str, position: Position | None = None
+) -> AgreementVersion:
+    """A party refuses to sign the circulating version, saying why: the version is marked
+    declined (its signatures stay as they were) and nobody can sign it any more; the
+    agreement goes back to draft unless a signed version is in force. The editors revise
+    it as a new version (an amendment)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why you decline to sign.")]})
+    version, party = _signable_party(agreement, person, position)
+    version.status = VersionStatus.DECLINED
+    version.declined_at = timezone.now()
+    version.declined_by = person
+    version.declined_party = party
+    version.decline_reason = reason
+    version.save(
+        update_fields=["status", "declined_at", "declined_by", "declined_party", "decline_reason"]
+    )
+    if agreement.active_version_id is None:
+        agreement.status = AgreementStatus.DRAFT
+        agreement.save(update_fields=["status"])
+    record(
+        regency=agreement.regency_id,
+        kind="agreements.declined",
+        subject=version,
+        actor=person,
+        payload={
+            "agreement": agreement.pk,
+            "version": version.number,
+            "document_hash": version.document_hash,
+            "party": party.pk,
+            "position": party.position_id,
+            "person": person.pk,
+            "reason": reason,
+        },
+    )
+    from superteam.agreements.tasks import notify_declined
+
+    transaction.on_commit(lambda: notify_declined.enqueue(version.pk))
+    return version
+
+
+@transaction.atomic
 def sign_with_open_key(
     *, agreement: Agreement, signer, key, private_key, position: Position | None = None
 ) -> Signature:
@@ -944,7 +1002,22 @@ def record_realisation(
             _("The period must end within the agreement's period (%(start)s – %(end)s).")
             % {"start": period.period_start.isoformat(), "end": period.period_end.isoformat()}
         )
+    if period_end > timezone.localdate():
+        raise ValidationError(
+            {
+                "period_end": [
+                    _(
+                        "The period ending %(date)s has not ended yet: enter its value once it "
+                        "has ended."
+                    )
+                    % {"date": date_format(period_end, "SHORT_DATE_FORMAT")}
+                ]
+            }
+        )
     value = _decimal(value, _("Value"), required=True)
+    if value < 0:
+        # Targets are never negative (clean_indicator), so neither is what reaches them.
+        raise ValidationError({"value": [_("The value cannot be negative.")]})
     source_type, source_id = _source_ref(source)
     evidence_type = evidence_name = evidence_digest = ""
     if evidence is not None:

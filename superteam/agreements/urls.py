@@ -31,10 +31,12 @@ urlpatterns = [
     path("<int:pk>/import/", views.import_targets, name="import"),
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/decline/", views.decline, name="decline"),
     path("<int:pk>/amend/", views.amend, name="amend"),
     path("<int:pk>/addendum/", views.addendum, name="addendum"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/compare/", views.compare, name="compare"),
     path("<int:pk>/v/<int:number>/", views.version, name="version"),
     path("<int:pk>/v/<int:number>/pdf/", views.version_pdf, name="pdf"),
+    path("<int:pk>/v/<int:number>/targets.xlsx", views.export_targets, name="export"),
 ]

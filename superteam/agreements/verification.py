@@ -60,6 +60,11 @@ MESSAGES = {
     "signature_invalid": gettext_noop(
         "The signature does not verify with the signer's public key."
     ),
+    "signed_other_content": gettext_noop(
+        "The signature itself is genuine: it verifies with the signer's public key over the "
+        "document id that was signed. But the stored content has been changed since, so the "
+        "signature does not cover what is stored now."
+    ),
     "not_in_ledger": gettext_noop("The ledger has no record of this signature."),
     "ledger_mismatch": gettext_noop(
         "The signature differs from what the ledger recorded when it was made: %(fields)s."
@@ -367,8 +372,15 @@ def _public_key(text: str) -> tuple[Ed25519PublicKey | None, str]:
         return None, ""
 
 
-def _verify_with(key: Ed25519PublicKey | None, signature: str, digest: bytes) -> bool:
-    if key is None:
+def _hash_bytes(text: str) -> bytes | None:
+    try:
+        return bytes.fromhex(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _verify_with(key: Ed25519PublicKey | None, signature: str, digest: bytes | None) -> bool:
+    if key is None or digest is None:
         return False
     try:
         key.verify(signing.unb64(signature), digest)
@@ -417,7 +429,7 @@ def _check_signature(row, parties, stored, computed, computed_bytes, ledger) -> 
         or party.get("position", {}).get("id") != position_id
     ):
         sc.problems.append(Problem("wrong_party"))
-    if doc_hash != stored or doc_hash != computed:
+    if doc_hash != stored:
         sc.problems.append(Problem("other_document"))
     key, key_fingerprint = _public_key(public_key)
     if key_fingerprint != fingerprint:
@@ -426,8 +438,13 @@ def _check_signature(row, parties, stored, computed, computed_bytes, ledger) -> 
         sc.problems.append(Problem("key_not_signers"))
     if not (key_created <= signed_at and (key_revoked is None or signed_at < key_revoked)):
         sc.problems.append(Problem("key_not_valid_then"))
-    if not _verify_with(key, raw_signature, computed_bytes):
+    # Checked over the id it was made for: a content change after signing is then told
+    # apart from a forged or altered signature.
+    signed_bytes = computed_bytes if doc_hash == computed else _hash_bytes(doc_hash)
+    if not _verify_with(key, raw_signature, signed_bytes):
         sc.problems.append(Problem("signature_invalid"))
+    elif doc_hash != computed:
+        sc.problems.append(Problem("signed_other_content"))
     recorded = ledger.get(str(sig_id))
     if recorded is None:
         sc.problems.append(Problem("not_in_ledger"))
@@ -467,3 +484,24 @@ def _changes_since_circulation(version_id: int, document: dict) -> list[str]:
     if not payload or "document" not in payload:
         return []
     return canonical.differences(payload["document"], document)
+
+
+def signed_document(version_id: int, check: VersionCheck) -> dict | None:
+    """The content the parties signed, for people to compare with a printed copy: the
+    document the ledger recorded when the version was sent for signing, if it gives the
+    document id; else the stored content while it is unchanged; else None."""
+    entry = (
+        Entry.objects.filter(
+            subject_type="agreements.agreementversion",
+            subject_id=str(version_id),
+            kind="agreements.circulated",
+        )
+        .values_list("payload", flat=True)
+        .first()
+    )
+    recorded = (entry or {}).get("document")
+    if recorded and canonical.document_hash(recorded) == check.stored_hash:
+        return recorded
+    if check.unchanged:
+        return canonical.load_document(version_id)
+    return None

@@ -5,6 +5,7 @@ rollups (services.refresh_progress), never recomputed from raw values."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from superteam.agreements import achievement, canonical, importing, pdf, services
@@ -24,23 +25,26 @@ from superteam.agreements.forms import (
     PARTY_LEVELS,
     AgreementForm,
     AmendForm,
+    DeclineForm,
     ImportForm,
     IndicatorForm,
     RealisationForm,
     SignForm,
 )
 from superteam.agreements.models import (
+    Aggregation,
     Agreement,
     AgreementKind,
     AgreementStatus,
     AgreementVersion,
     Indicator,
+    Polarity,
     ProgressStatus,
     Realisation,
     SigningKey,
     VersionStatus,
 )
-from superteam.agreements.verification import verify_version
+from superteam.agreements.verification import INVALID, signed_document, verify_versions
 from superteam.core.permissions import can, require
 from superteam.core.tenancy import current_regency
 from superteam.org.models import REGENT_LEVELS, Position, Unit
@@ -89,6 +93,16 @@ def _agreement(request, pk: int, action: str = "agreements.view") -> Agreement:
 
 def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _add_service_error(form, error: ValidationError) -> None:
+    """A service's error on the form field it names (or on the whole form)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(name if name in form.fields else None, e.messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 # --- Lists -------------------------------------------------------------------------------
@@ -270,6 +284,14 @@ def _version_context(version: AgreementVersion) -> dict:
     return {"party_rows": rows, "terms": terms, "signed_count": len(signatures)}
 
 
+def _integrity_warnings(*versions) -> list:
+    """The checks of these frozen versions that fail (content changed after it was sent for
+    signing, or a signature that does not verify): pages say so before showing the content."""
+    ids = [v.pk for v in versions if v is not None and v.status != VersionStatus.DRAFT]
+    checks = verify_versions(dict.fromkeys(ids)) if ids else {}
+    return [checks[i] for i in dict.fromkeys(ids) if i in checks and checks[i].verdict == INVALID]
+
+
 @login_required
 def detail(request, pk: int):
     """An agreement: its newest version, who signed, its indicators and their progress."""
@@ -277,6 +299,7 @@ def detail(request, pk: int):
     actor = request.actor
     version = agreement.current_version
     context = {"agreement": agreement, "version": version, **_version_context(version)}
+    context["integrity_warnings"] = _integrity_warnings(agreement.active_version, version)
     if agreement.active_version_id and agreement.active_version_id != version.pk:
         context["active_context"] = _version_context(agreement.active_version)
     indicators = {
@@ -308,6 +331,7 @@ def detail(request, pk: int):
             "can_close": can(actor, "agreements.close", agreement),
             "signable": signable,
             "is_draft": version.status == VersionStatus.DRAFT,
+            "is_declined": version.status == VersionStatus.DECLINED,
             "terms_editable": can_edit and version.status == VersionStatus.DRAFT,
             "holder_changed": any(r["holder_changed"] for r in source_rows),
             "tones": TONES,
@@ -451,7 +475,11 @@ def import_targets(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("%(count)s indicators imported.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)s indicator imported.", "%(count)s indicators imported.", count)
+                % {"count": count},
+            )
             return redirect("agreements:detail", agreement.pk)
     return render(
         request,
@@ -551,6 +579,65 @@ def sign(request, pk: int):
 
 
 @login_required
+def decline(request, pk: int):
+    """Refuse to sign the circulating version, saying why (the others see it)."""
+    agreement = _agreement(request, pk, "agreements.sign")
+    version = agreement.current_version
+    if version.status != VersionStatus.CIRCULATING:
+        messages.error(request, _("This version is not circulating for signatures."))
+        return redirect("agreements:detail", agreement.pk)
+    signed = set(version.signatures.values_list("party_id", flat=True))
+    parties = [
+        p for p in services.party_positions_held(version, request.user) if p.pk not in signed
+    ]
+    if not parties:
+        messages.info(request, _("You have nothing left to sign on this version."))
+        return redirect("agreements:detail", agreement.pk)
+    form = DeclineForm(request.POST or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data.get("position")
+        position = next((p.position for p in parties if p.position_id == chosen), None)
+        try:
+            services.decline_agreement(
+                agreement=agreement,
+                person=request.user,
+                reason=form.cleaned_data["reason"],
+                position=position,
+            )
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("You declined to sign version %(n)s. The other parties and the editors see why.")
+                % {"n": version.number},
+            )
+            return redirect("agreements:detail", agreement.pk)
+    return render(
+        request,
+        "agreements/decline.html",
+        {"form": form, "agreement": agreement, "version": version, "parties": parties},
+    )
+
+
+@login_required
+def export_targets(request, pk: int, number: int):
+    """A version's indicators as an Excel workbook in the import template's layout."""
+    agreement = _agreement(request, pk)
+    v = _version_of(agreement, number)
+    if v.status == VersionStatus.DRAFT and not can(request.actor, "agreements.edit", agreement):
+        raise PermissionDenied
+    response = HttpResponse(
+        importing.export_bytes(v),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="targets-{agreement.pk}-v{v.number}.xlsx"'
+    )
+    return response
+
+
+@login_required
 def amend(request, pk: int):
     """Start an amendment: a new version to write and sign again."""
     agreement = _agreement(request, pk, "agreements.edit")
@@ -608,7 +695,12 @@ def version(request, pk: int, number: int):
     return render(
         request,
         "agreements/version.html",
-        {"agreement": agreement, "version": v, **_version_context(v)},
+        {
+            "agreement": agreement,
+            "version": v,
+            "integrity_warnings": _integrity_warnings(v),
+            **_version_context(v),
+        },
     )
 
 
@@ -643,7 +735,8 @@ def _show(value, key: str = "") -> str:
         return "–"
     if key in NUMERIC:
         items = value if isinstance(value, list) else [value]
-        return ", ".join("–" if v is None else pdf.number(Decimal(v)) for v in items)
+        show = pdf.money if key == "budget" else pdf.number
+        return ", ".join("–" if v is None else show(Decimal(v)) for v in items)
     if isinstance(value, dict):
         if "title" in value:
             return value["title"]
@@ -743,9 +836,12 @@ def verify_public(request, code: str):
         AgreementVersion.objects.select_related("agreement__regency", "agreement__owner_unit"),
         short_code=code,
     )
-    check = verify_version(version_obj)
+    check = verify_versions([version_obj.pk]).get(version_obj.pk)
+    if check is None:  # a draft has no verification page
+        raise Http404
     agreement = version_obj.agreement
     other_language = "en" if translation.get_language() == "id" else "id"
+    document = signed_document(version_obj.pk, check)
     return render(
         request,
         "agreements/verify.html",
@@ -756,8 +852,37 @@ def verify_public(request, code: str):
             "other_language": other_language,
             "newer": agreement.current_version_id != version_obj.pk,
             "in_force": agreement.active_version_id == version_obj.pk,
+            "signed_indicators": _document_indicators(document) if document else None,
         },
     )
+
+
+def _document_indicators(document: dict) -> list[dict]:
+    """The indicators of a canonical document, for people to read."""
+    labels = {"polarity": dict(Polarity.choices), "aggregation": dict(Aggregation.choices)}
+
+    def dec(text):
+        return Decimal(text) if text is not None else None
+
+    return [
+        {
+            "number": i["number"],
+            "sasaran": i["sasaran"],
+            "name": i["name"],
+            "unit_of_measure": i["unit_of_measure"],
+            "baseline": dec(i["baseline"]),
+            "target": dec(i["target"]),
+            "target_high": dec(i["target_high"]),
+            "quarterly": [dec(q) for q in i["quarterly_targets"]],
+            "polarity": labels["polarity"].get(i["polarity"], i["polarity"]),
+            "aggregation": labels["aggregation"].get(i["aggregation"], i["aggregation"]),
+            "deadline": datetime.date.fromisoformat(i["deadline"]) if i["deadline"] else None,
+            "responsible": (i["responsible"] or {}).get("title", ""),
+            "programme": i["programme"],
+            "budget": dec(i["budget"]),
+        }
+        for i in document["indicators"]
+    ]
 
 
 def document_json(request, code: str):
@@ -822,7 +947,7 @@ def indicator_page(request, pk: int):
                     note=form.cleaned_data.get("note", ""),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc.messages)
+                _add_service_error(form, exc)
             else:
                 messages.success(request, _("Realisation saved."))
                 return redirect("agreements:indicator", indicator.pk)
@@ -842,6 +967,7 @@ def indicator_page(request, pk: int):
             "agreement": indicator.agreement,
             "history": history,
             "form": form if may_realise else None,
+            "integrity_warnings": _integrity_warnings(terms.version),
             "points": points,
             "milestones": milestones,
             "tones": TONES,

@@ -167,3 +167,18 @@ def test_average_capaian_caps_each_indicator():
     assert a.average_capaian([D("80"), D("200")]) == D("100.00")  # 200 counts as 120
     assert a.average_capaian([None, D("90")]) == D("90.00")
     assert a.average_capaian([None]) is None
+
+
+def test_nothing_is_judged_before_its_day_even_with_a_value_for_it():
+    """docs/agreements.md: a milestone or the deadline is due from its day on, once a
+    value for a period ending on or after it is entered (or 15 days after it). A value
+    for a later period (entered before the services refused those) judges nothing early."""
+    # On 2 April, Q1 (300) is missed; a value for Q2 does not make Q2 judged already.
+    ahead = [(Q1, D("200")), (Q2, D("700"))]
+    assert status(datetime.date(2026, 4, 2), ahead) == a.AT_RISK
+    early = [(Q4, D("100"))]  # far below the 1,200 of the year
+    assert status(datetime.date(2026, 12, 7), early, quarterly=[None] * 4) == a.ON_TRACK
+    assert status(datetime.date(2026, 12, 31), early, quarterly=[None] * 4) == a.LATE
+    # A value for a period ending on the deadline makes it due that same day.
+    deadline = datetime.date(2026, 9, 30)
+    assert status(deadline, [(Q3, D("100"))], deadline=deadline, quarterly=[None] * 4) == a.LATE

@@ -84,3 +84,17 @@ def test_the_openapi_document_lists_the_endpoints(client):
     assert "/api/agreements/verify/{code}" in paths
     assert "/api/agreements/indicators/{indicator_id}/realisations" in paths
     assert "/api/ledger/checkpoints" in paths
+
+
+def test_negative_realisations_are_refused_by_the_api(active, personas, client):
+    indicator = active.indicators.get(number=1)
+    url = f"/api/agreements/indicators/{indicator.pk}/realisations"
+    negative = client.post(
+        url,
+        {"period_end": "2026-03-31", "value": "-5"},
+        content_type="application/json",
+        headers=bearer(personas.kabid),
+    )
+    assert negative.status_code == 400
+    assert negative.json()["errors"] == ["Nilai tidak boleh negatif."]  # Indonesian default
+    assert Realisation.objects.count() == 0

@@ -68,21 +68,101 @@ GOOD = [
 ]
 
 
-def test_the_template_imports_as_it_is(draft, personas, client):
+def test_the_templates_example_is_never_imported_as_an_indicator(draft, personas, client):
     client.force_login(personas.head)
     response = client.get(reverse("agreements:import_template"))
     data = response.content
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    headers = [c.value for c in load_workbook(io.BytesIO(data)).active[1]]
+    book = load_workbook(io.BytesIO(data))
+    headers = [c.value for c in book.worksheets[0][1]]
     assert headers[0] == "Sasaran strategis"  # the page's language
+    assert book.worksheets[0].max_row == 1  # the imported sheet: headers only
+    example = book.worksheets[1]
+    assert "tidak diimpor" in example.title.lower()
+    assert [c.value for c in example[2]] == headers
+    assert example[3][1].value.startswith("Persentase ibu hamil")
+    before = IndicatorTerms.objects.count()
+    page = client.post(
+        reverse("agreements:import", args=[draft.pk]),
+        {"file": SimpleUploadedFile("t.xlsx", data)},
+    ).content.decode()
+    assert "Tidak ada baris di bawah judul kolom." in page
+    assert IndicatorTerms.objects.count() == before
+    # Copied onto the first sheet, the example is an ordinary row.
+    example_row = [c.value for c in example[3]]
     count = importing.import_targets(
-        agreement=draft,
-        file=SimpleUploadedFile("t.xlsx", data),
+        agreement=draft, file=workbook([example_row], headers=headers), actor=personas.head
+    )
+    assert count == 1
+
+
+def test_export_then_import_gives_the_same_indicators(active, personas, client):
+    """A signed version's targets exported, then imported into an amendment's draft in
+    place of its indicators: the same indicators, field by field."""
+    from superteam.agreements import services
+
+    client.force_login(personas.head)
+    signed = active.active_version
+    response = client.get(reverse("agreements:export", args=[active.pk, signed.number]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    headers = [c.value for c in load_workbook(io.BytesIO(response.content)).active[1]]
+    assert headers == template_headers()  # the template's layout
+    services.amend_agreement(agreement=active, actor=personas.head, reason="Revisi target")
+    active.refresh_from_db()
+    count = importing.import_targets(
+        agreement=active,
+        file=SimpleUploadedFile("export.xlsx", response.content),
         actor=personas.head,
         replace=True,
     )
-    assert count == 1
-    assert draft.current_version.indicator_terms.count() == 1
+    assert count == 2
+
+    def fields(version):
+        return [
+            (
+                t.sasaran,
+                t.name,
+                t.unit_of_measure,
+                t.baseline,
+                t.target,
+                t.target_high,
+                t.quarterly_targets,
+                t.polarity,
+                t.aggregation,
+                t.deadline,
+                t.responsible_position_id,
+                sorted(c.unit_id for c in t.contributions.all()),
+                t.programme,
+                t.budget,
+            )
+            for t in version.indicator_terms.order_by("order")
+        ]
+
+    assert fields(active.current_version) == fields(signed)
+    assert fields(signed)[0][11]  # contributing units went through too
+
+
+def template_headers(language: str = "id") -> list[str]:
+    from django.utils import translation
+
+    with translation.override(language):
+        return [str(label) for _key, label in importing.COLUMNS]
+
+
+def test_negative_targets_are_named_row_by_row(draft, personas):
+    bad = list(GOOD)
+    bad[4] = -10  # target
+    bad[8] = "-5"  # Q3
+    with pytest.raises(importing.ImportFailed) as failure:
+        importing.import_targets(
+            agreement=draft,
+            file=workbook([GOOD, bad], headers=template_headers()),
+            actor=personas.head,
+        )
+    problems = {(e.row, e.column): e.message for e in failure.value.errors}
+    assert set(problems) == {(3, "Target"), (3, "Q1 target")}  # quarters share a column key
+    assert "cannot be negative" in problems[(3, "Target")]
 
 
 def test_good_rows_are_imported_with_indonesian_numbers_and_words(draft, personas):

@@ -228,3 +228,105 @@ def test_the_regent_sees_what_waits_for_their_signature_first(other_circulating,
     client.force_login(personas.regent)
     page = client.get(reverse("agreements:list") + f"?year={YEAR}").content.decode()
     assert "perlu ditandatangani" in page
+
+
+def test_negative_targets_are_refused_on_the_indicator_form(draft, personas, client):
+    client.force_login(personas.head)
+    indicator = draft.indicators.get(number=1)
+    page = client.post(
+        reverse("agreements:indicator_edit", args=[draft.pk, indicator.pk]),
+        {
+            "sasaran": "Meningkatnya derajat kesehatan",
+            "name": "Cakupan imunisasi dasar lengkap",
+            "unit_of_measure": "%",
+            "polarity": "higher",
+            "aggregation": "last",
+            "target": "-10",
+            "q2": "-1",
+            "deadline": "2026-12-31",
+        },
+    ).content.decode()
+    assert "Target tidak boleh negatif" in page and "Target Tw 2 tidak boleh negatif." in page
+    terms = draft.current_version.indicator_terms.get(indicator=indicator)
+    assert terms.target == Decimal("95")
+
+
+def test_one_imported_indicator_is_said_in_the_singular(draft, personas, client):
+    import io
+
+    from django.conf import settings
+    from django.contrib.messages import get_messages
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+    from openpyxl import Workbook
+
+    from superteam.agreements import importing
+
+    with translation.override("en"):
+        headers = [str(label) for _key, label in importing.COLUMNS]
+    wb = Workbook()
+    wb.active.append(headers)
+    wb.active.append(["Sasaran", "Indikator baru", "%", None, 90])
+    data = io.BytesIO()
+    wb.save(data)
+    client.force_login(personas.head)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        reverse("agreements:import", args=[draft.pk]),
+        {"file": SimpleUploadedFile("t.xlsx", data.getvalue())},
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 indicator imported."]
+
+
+def test_money_keeps_two_decimals_or_none(draft, personas, client):
+    from django.utils import translation
+
+    from superteam.agreements.pdf import money
+
+    with translation.override("id"):
+        assert money(Decimal("1250000.50")) == "1.250.000,50"
+        assert money(Decimal("1250000.5000")) == "1.250.000,50"
+        assert money(Decimal("1250000")) == "1.250.000"
+    with translation.override("en"):
+        assert money(Decimal("1250000.5")) == "1,250,000.50"
+    services.update_indicator(
+        agreement=draft,
+        indicator=draft.indicators.get(number=1),
+        actor=personas.head,
+        spec=spec(budget=Decimal("1250000.50")),
+    )
+    client.force_login(personas.head)
+    page = client.get(reverse("agreements:detail", args=[draft.pk])).content.decode()
+    assert "Rp 1.250.000,50" in page and "Rp 1.250.000,5<" not in page
+
+
+def test_the_pdf_attachment_gives_polarity_deadline_and_signature_time_zone(active, monkeypatch):
+    from superteam.agreements import pdf
+
+    written = []  # the text of every table cell, as the PDF lays it out
+    real_row = pdf._row
+    monkeypatch.setattr(
+        pdf,
+        "_row",
+        lambda doc, widths, cells, aligns: (
+            written.extend(cells),
+            real_row(doc, widths, cells, aligns),
+        ),
+    )
+    data = pdf.render(active.active_version, language="id")
+    assert data.startswith(b"%PDF-")
+    text = "\n".join(written)
+    assert "Semakin tinggi semakin baik; tenggat 31 Desember 2026" in text
+    assert "Semakin rendah semakin baik; tenggat 31 Desember 2026" in text
+    assert re.search(r"\d{1,2} \w+ 2026 \d\d:\d\d WIB \(UTC\+07:00\)", text), text
+
+
+def test_a_tampered_sign_as_position_is_explained(circulating, personas, client):
+    client.force_login(personas.kabid)
+    page = client.post(
+        reverse("agreements:sign", args=[circulating.pk]),
+        {"confirm": "on", "password": PASSWORD, "position": "999999"},
+    ).content.decode()
+    assert "Anda tidak dapat menandatangani sebagai jabatan ini" in page
+    assert not Signature.objects.exists()

@@ -194,3 +194,87 @@ def test_the_daily_refresh_moves_statuses_with_the_calendar(active, personas):
     refresh_statuses(None)
     coverage.refresh_from_db()
     assert coverage.progress_on == datetime.date.today()
+
+
+def test_date_inputs_carry_iso_values_in_indonesian(active, personas, client):
+    """A browser date picker shows an empty field for "30-09-2026": always ISO."""
+    from django.utils import timezone
+
+    from superteam.agreements.achievement import quarter_ends
+
+    ended = [d for d in quarter_ends(YEAR) if d <= timezone.localdate()] or [Q1]
+    coverage = indicators(active)[1]
+    client.force_login(personas.kabid)
+    page = client.get(reverse("agreements:indicator", args=[coverage.pk])).content.decode()
+    assert 'type="date"' in page
+    assert f'value="{ended[-1].isoformat()}"' in page  # the latest quarter ended, ISO
+    # A refused entry re-renders the form with the typed date, ISO too.
+    page = client.post(
+        reverse("agreements:indicator", args=[coverage.pk]),
+        {"period_end": "2026-06-30", "value": "-5"},
+    ).content.decode()
+    assert 'value="2026-06-30"' in page
+    # The indicator form of a draft (its deadline).
+    services.amend_agreement(agreement=active, actor=personas.head, reason="Revisi")
+    client.force_login(personas.head)
+    page = client.get(
+        reverse("agreements:indicator_edit", args=[active.pk, coverage.pk])
+    ).content.decode()
+    assert 'name="deadline" value="2026-12-31"' in page
+
+
+def test_negative_realisation_values_are_refused_everywhere(active, personas, client):
+    coverage = indicators(active)[1]
+    with pytest.raises(ValidationError) as refused:
+        services.record_realisation(
+            indicator=coverage, period_end=Q1, value=Decimal("-5"), actor=personas.kabid
+        )
+    assert refused.value.message_dict == {"value": ["The value cannot be negative."]}
+    client.force_login(personas.kabid)
+    page = client.post(
+        reverse("agreements:indicator", args=[coverage.pk]),
+        {"period_end": "2026-03-31", "value": "-5"},
+    ).content.decode()
+    assert "Nilai tidak boleh negatif." in page
+    assert Realisation.objects.count() == 0
+
+
+def test_a_period_that_has_not_ended_yet_cannot_have_a_value(active, personas, client):
+    from unittest import mock
+
+    from django.utils import timezone
+
+    coverage = indicators(active)[1]
+    # Mid-year, whatever the date the suite runs on.
+    noon = timezone.make_aware(datetime.datetime(YEAR, 7, 15, 12, 0))
+    patched = mock.patch("django.utils.timezone.now", return_value=noon)
+    patched.start()
+    try:
+        _not_ended_yet(coverage, personas, client)
+    finally:
+        patched.stop()
+
+
+def _not_ended_yet(coverage, personas, client):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert today == datetime.date(YEAR, 7, 15)
+    later = datetime.date(YEAR, 12, 31)
+    with pytest.raises(ValidationError) as refused:
+        services.record_realisation(
+            indicator=coverage, period_end=later, value=Decimal("90"), actor=personas.kabid
+        )
+    assert "has not ended yet" in refused.value.messages[0]
+    client.force_login(personas.kabid)
+    page = client.post(
+        reverse("agreements:indicator", args=[coverage.pk]),
+        {"period_end": later.isoformat(), "value": "90"},
+    ).content.decode()
+    assert "belum berakhir" in page
+    assert Realisation.objects.count() == 0
+    # A period ending today has ended (daily reports enter their day's value).
+    services.record_realisation(
+        indicator=coverage, period_end=today, value=Decimal("90"), actor=personas.kabid
+    )
+    assert Realisation.objects.count() == 1

@@ -343,3 +343,56 @@ def test_long_id_lists_are_sent_in_slices_the_database_accepts(monkeypatch):
     monkeypatch.setattr(connection.features, "max_query_params", None)  # PostgreSQL's
     assert list(verification._slices(values)) == [values]
     assert list(verification._slices([])) == []
+
+
+def test_a_content_change_after_signing_is_not_called_a_forgery(signed, personas, client):
+    """The stored target changed behind the application's back: the page names the field
+    and calls the signatures genuine but made over other content, not forged; it still
+    shows what was signed; the signed-in pages warn before showing the altered figure."""
+    version = signed.active_version
+    IndicatorTerms.objects.filter(version=version, order=1).update(target=Decimal("77"))
+    check = verify_version(version)
+    assert check.verdict == INVALID and not check.unchanged
+    for s in check.signatures:
+        assert [p.code for p in s.problems] == ["signed_other_content"]
+    url = reverse("verify_agreement", args=[version.short_code])
+    page = client.get(url).content.decode()
+    assert "Tidak sah" in page and "indicators[1].target" in page
+    assert "Tanda tangan ini sendiri asli" in page
+    assert "tidak cocok dengan kunci publik" not in page.lower()
+    # What was signed: the target of 95, from the ledger's record of the circulated document.
+    signed_section = page.split("Yang ditandatangani", 1)[1].split("Periksa sendiri", 1)[0]
+    assert "Persentase ibu hamil" in signed_section and ">95<" in signed_section
+    assert ">77<" not in signed_section
+    # Inside the application: a prominent warning on the agreement, version and indicator.
+    client.force_login(personas.head)
+    for page_url in (
+        reverse("agreements:detail", args=[signed.pk]),
+        reverse("agreements:version", args=[signed.pk, version.number]),
+        reverse("agreements:indicator", args=[signed.indicators.get(number=1).pk]),
+    ):
+        page = client.get(page_url).content.decode()
+        assert "Peringatan: versi 1 telah diubah sejak ditandatangani" in page, page_url
+        assert "indicators[1].target" in page
+
+
+def test_a_forged_signature_still_reads_as_not_verifying(signed):
+    signature = Signature.objects.filter(version=signed.active_version).first()
+    raw = bytearray(signing.unb64(signature.signature))
+    raw[0] ^= 1
+    Signature.objects.filter(pk=signature.pk).update(signature=signing.b64(bytes(raw)))
+    check = verify_version(signed.active_version)
+    codes = {p.code for s in check.signatures for p in s.problems}
+    assert "signature_invalid" in codes and "signed_other_content" not in codes
+
+
+def test_an_untouched_agreement_shows_no_warning_and_its_signed_content(signed, personas, client):
+    page = client.get(
+        reverse("verify_agreement", args=[signed.active_version.short_code])
+    ).content.decode()
+    assert "Yang ditandatangani" in page and "Angka kematian ibu" in page
+    assert "Rp 1.250.000.000" in page
+    assert " WIB</td>" in page  # signature times say their zone
+    client.force_login(personas.head)
+    page = client.get(reverse("agreements:detail", args=[signed.pk])).content.decode()
+    assert "Peringatan: versi" not in page

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from superteam.agreements import services
 from superteam.agreements.models import (
@@ -331,3 +332,89 @@ def test_parties_are_emailed_in_their_language_when_sent(circulating, personas, 
     assert f"/agreements/{circulating.pk}/sign/" in indonesian.get_content()
     services.sign_agreement(agreement=circulating, signer=personas.head, password=PASSWORD)
     assert send_signing_requests(circulating.current_version_id) == 1  # only who still must
+
+
+def test_a_party_declines_with_a_reason_and_the_others_see_why(circulating, personas, client):
+    version = circulating.current_version
+    services.sign_agreement(agreement=circulating, signer=personas.head, password=PASSWORD)
+    with pytest.raises(ValidationError):  # a reason is required; nothing changes
+        services.decline_agreement(agreement=circulating, person=personas.kabid, reason=" ")
+    version.refresh_from_db()
+    assert version.status == VersionStatus.CIRCULATING
+    with pytest.raises(ValidationError):  # the head has signed already: nothing to decline
+        services.decline_agreement(agreement=circulating, person=personas.head, reason="x")
+    # The kabid declines through the page.
+    client.force_login(personas.kabid)
+    detail_url = reverse("agreements:detail", args=[circulating.pk])
+    assert "Tolak menandatangani" in client.get(detail_url).content.decode()
+    url = reverse("agreements:decline", args=[circulating.pk])
+    assert "tidak boleh kosong" in client.post(url, {"reason": ""}).content.decode()
+    response = client.post(url, {"reason": "Target Tw IV terlalu tinggi untuk anggaran."})
+    assert response.status_code == 302
+    version.refresh_from_db()
+    circulating.refresh_from_db()
+    assert version.status == VersionStatus.DECLINED
+    assert version.declined_by == personas.kabid
+    assert version.decline_reason == "Target Tw IV terlalu tinggi untuk anggaran."
+    assert circulating.status == AgreementStatus.DRAFT  # nothing signed is in force
+    entry = Entry.objects.filter(kind="agreements.declined").get()
+    assert entry.payload["reason"] == "Target Tw IV terlalu tinggi untuk anggaran."
+    assert entry.payload["position"] == position_of(personas.kabid).pk
+    assert verify_chain(personas.regency.pk).ok
+    # Nobody can sign the declined version; the head sees who declined and why.
+    with pytest.raises(ValidationError):
+        services.sign_agreement(agreement=circulating, signer=personas.kabid, password=PASSWORD)
+    client.force_login(personas.head)
+    page = client.get(detail_url).content.decode()
+    assert "Versi 1 ditolak" in page and "Target Tw IV terlalu tinggi untuk anggaran." in page
+    # The editors revise it as a new version, sent and signed again.
+    new = services.amend_agreement(
+        agreement=circulating, actor=personas.head, reason="Target Tw IV diturunkan."
+    )
+    assert new.number == 2 and new.status == VersionStatus.DRAFT
+    version.refresh_from_db()
+    assert version.status == VersionStatus.DECLINED and not version.is_current
+    circulating.refresh_from_db()
+    services.send_for_signing(agreement=circulating, actor=personas.head)
+    services.sign_agreement(agreement=circulating, signer=personas.head, password=PASSWORD)
+    services.sign_agreement(agreement=circulating, signer=personas.kabid, password=PASSWORD)
+    circulating.refresh_from_db()
+    assert circulating.status == AgreementStatus.ACTIVE and circulating.active_version == new
+
+
+def test_declining_an_amendment_keeps_the_signed_version_in_force(active, personas):
+    services.amend_agreement(agreement=active, actor=personas.head, reason="Revisi")
+    active.refresh_from_db()
+    services.send_for_signing(agreement=active, actor=personas.head)
+    services.decline_agreement(agreement=active, person=personas.kabid, reason="Tidak setuju")
+    active.refresh_from_db()
+    assert active.status == AgreementStatus.ACTIVE and active.active_version.number == 1
+    assert active.current_version.status == VersionStatus.DECLINED
+
+
+def test_outsiders_cannot_decline(circulating, personas, client):
+    client.force_login(personas.staff)
+    response = client.post(
+        reverse("agreements:decline", args=[circulating.pk]), {"reason": "Tidak"}
+    )
+    assert response.status_code == 403
+    circulating.current_version.refresh_from_db()
+    assert circulating.current_version.status == VersionStatus.CIRCULATING
+
+
+def test_the_other_parties_are_emailed_why_a_version_was_declined(
+    circulating, personas, smtp_server
+):
+    from superteam.agreements.tasks import send_decline_notices
+
+    personas.head.language = "en"
+    personas.head.save(update_fields=["language"])
+    version = services.decline_agreement(
+        agreement=circulating, person=personas.kabid, reason="Target Tw IV terlalu tinggi."
+    )
+    assert send_decline_notices(version.pk) == 1  # the head (party and author), not the kabid
+    mail = smtp_server.to(personas.head.email)[0]
+    assert mail["Subject"].startswith("Declined:")
+    assert "Target Tw IV terlalu tinggi." in mail.get_content()
+    assert f"/agreements/{circulating.pk}/" in mail.get_content()
+    assert smtp_server.to(personas.kabid.email) == []

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from superteam.agreements.pdf import money as money_text
 from superteam.agreements.pdf import number
 
 register = template.Library()
@@ -20,6 +21,17 @@ def num(value):
         except ArithmeticError:
             return value
     return number(value)
+
+
+@register.filter
+def money(value):
+    """Rupiah with two decimals or none (1.250.000,50; 1.250.000)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return money_text(Decimal(str(value)))
+    except ArithmeticError:
+        return value
 
 
 @register.filter
