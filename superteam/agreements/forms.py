@@ -222,7 +222,18 @@ class IndicatorForm(forms.Form):
         }
 
 
-class SignForm(forms.Form):
+class PartyChoice:
+    """The ``position`` field of a form answered by a party: the positions the person holds
+    that have not signed yet (hidden when there is only one)."""
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].choices = [(p.position_id, p.position_title) for p in parties]
+        if len(parties) <= 1:
+            self.fields["position"].widget = forms.HiddenInput()
+
+
+class SignForm(PartyChoice, forms.Form):
     """Signing asks for the password again: it opens the signer's key."""
 
     confirm = forms.BooleanField(
@@ -246,14 +257,8 @@ class SignForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, parties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["position"].choices = [(p.position_id, p.position_title) for p in parties]
-        if len(parties) <= 1:
-            self.fields["position"].widget = forms.HiddenInput()
 
-
-class DeclineForm(forms.Form):
+class DeclineForm(PartyChoice, forms.Form):
     """A party refuses to sign the circulating version and says why."""
 
     reason = forms.CharField(
@@ -273,12 +278,6 @@ class DeclineForm(forms.Form):
             )
         },
     )
-
-    def __init__(self, *args, parties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["position"].choices = [(p.position_id, p.position_title) for p in parties]
-        if len(parties) <= 1:
-            self.fields["position"].widget = forms.HiddenInput()
 
 
 class AmendForm(forms.Form):

@@ -517,21 +517,30 @@ def send(request, pk: int):
     return redirect("agreements:detail", agreement.pk)
 
 
-@login_required
-def sign(request, pk: int):
-    """Sign the circulating version: the signer confirms and enters their password."""
-    agreement = _agreement(request, pk, "agreements.sign")
+def _parties_to_answer(request, agreement):
+    """(circulating version, the parties the person holds that have not signed, None), or
+    (None, None, a redirect saying why there is nothing to sign or decline)."""
     version = agreement.current_version
     if version.status != VersionStatus.CIRCULATING:
         messages.error(request, _("This version is not circulating for signatures."))
-        return redirect("agreements:detail", agreement.pk)
+        return None, None, redirect("agreements:detail", agreement.pk)
     signed = set(version.signatures.values_list("party_id", flat=True))
     parties = [
         p for p in services.party_positions_held(version, request.user) if p.pk not in signed
     ]
     if not parties:
         messages.info(request, _("You have nothing left to sign on this version."))
-        return redirect("agreements:detail", agreement.pk)
+        return None, None, redirect("agreements:detail", agreement.pk)
+    return version, parties, None
+
+
+@login_required
+def sign(request, pk: int):
+    """Sign the circulating version: the signer confirms and enters their password."""
+    agreement = _agreement(request, pk, "agreements.sign")
+    version, parties, elsewhere = _parties_to_answer(request, agreement)
+    if elsewhere is not None:
+        return elsewhere
     form = SignForm(request.POST or None, parties=parties)
     if request.method == "POST" and form.is_valid():
         position = None
@@ -582,17 +591,9 @@ def sign(request, pk: int):
 def decline(request, pk: int):
     """Refuse to sign the circulating version, saying why (the others see it)."""
     agreement = _agreement(request, pk, "agreements.sign")
-    version = agreement.current_version
-    if version.status != VersionStatus.CIRCULATING:
-        messages.error(request, _("This version is not circulating for signatures."))
-        return redirect("agreements:detail", agreement.pk)
-    signed = set(version.signatures.values_list("party_id", flat=True))
-    parties = [
-        p for p in services.party_positions_held(version, request.user) if p.pk not in signed
-    ]
-    if not parties:
-        messages.info(request, _("You have nothing left to sign on this version."))
-        return redirect("agreements:detail", agreement.pk)
+    version, parties, elsewhere = _parties_to_answer(request, agreement)
+    if elsewhere is not None:
+        return elsewhere
     form = DeclineForm(request.POST or None, parties=parties)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data.get("position")

@@ -58,3 +58,29 @@ def read_exif_gps(data: bytes):
     image = Image.open(io.BytesIO(data))
     exif = image.getexif()
     return dict(exif.get_ifd(ExifTags.IFD.GPSInfo)), dict(exif), image.info.get("exif")
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    """Poll ``predicate`` (a database check from a browser test) until true or timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def queue_offline(page, context, *, title: str, narrative: str, photo: bytes, name: str) -> None:
+    """On the open report form: go offline, fill the report and send it, so that it waits
+    in the phone's queue (the service worker is ready first)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    context.set_offline(True)
+    page.fill("#id_title", title)
+    page.fill("#id_narrative", narrative)
+    page.set_input_files(
+        "#id_photos", files=[{"name": name, "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#report-queue li")

@@ -8,18 +8,9 @@ import pytest
 from superteam.reports.models import Channel, Report
 from superteam.reports.services import regency_today
 from tests.conftest import sign_in_browser
-from tests.reports.helpers import jpeg, pustu_gps
+from tests.reports.helpers import jpeg, pustu_gps, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def test_report_with_a_photo_from_a_phone_online_and_offline(
@@ -74,7 +65,7 @@ def test_report_with_a_photo_from_a_phone_online_and_offline(
     # Back online: the queued report is sent by itself, once.
     phone_context.set_offline(False)
     # (the "online" event, or the page's retry every ten seconds if the event is missed)
-    assert _wait_for(lambda: Report.objects.count() == 2, timeout=45), (
+    assert wait_for(lambda: Report.objects.count() == 2, timeout=45), (
         "the queued report never arrived"
     )
     page.wait_for_selector("#report-queue", state="hidden")

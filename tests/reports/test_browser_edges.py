@@ -9,18 +9,9 @@ import pytest
 from superteam.reports.models import Report, ReportStatus
 from superteam.reports.services import regency_today
 from tests.conftest import sign_in_browser
-from tests.reports.helpers import jpeg, pustu_gps, submit
+from tests.reports.helpers import jpeg, pustu_gps, queue_offline, submit, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def test_a_report_queued_offline_waits_for_sign_in_and_is_then_sent_once(
@@ -30,22 +21,14 @@ def test_a_report_queued_offline_waits_for_sign_in_and_is_then_sent_once(
     page = phone_context.new_page()
     sign_in_browser(page, live_server, personas.staff.username)
     page.goto(f"{live_server.url}/reports/new/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    phone_context.set_offline(True)
-    page.fill("#id_title", "Kunjungan nifas Dusun Sumberan")
-    page.fill("#id_narrative", "Tiga ibu nifas dikunjungi.")
-    page.set_input_files(
-        "#id_photos",
-        files=[
-            {
-                "name": "IMG_0009.jpg",
-                "mimeType": "image/jpeg",
-                "buffer": jpeg(9, day=today, gps=pustu_gps(personas)),
-            }
-        ],
+    queue_offline(
+        page,
+        phone_context,
+        title="Kunjungan nifas Dusun Sumberan",
+        narrative="Tiga ibu nifas dikunjungi.",
+        photo=jpeg(9, day=today, gps=pustu_gps(personas)),
+        name="IMG_0009.jpg",
     )
-    page.click("#report-form button[type=submit]")
-    page.wait_for_selector("#report-queue li")
     # Signed out while offline (the session ended); then the signal returns.
     phone_context.clear_cookies()
     phone_context.set_offline(False)
@@ -60,7 +43,7 @@ def test_a_report_queued_offline_waits_for_sign_in_and_is_then_sent_once(
     # Signed in again (a new session, a new CSRF token): the report goes, once.
     sign_in_browser(page, live_server, personas.staff.username)
     page.goto(f"{live_server.url}/reports/new/")
-    assert _wait_for(lambda: Report.objects.count() == 1, timeout=30), "never sent"
+    assert wait_for(lambda: Report.objects.count() == 1, timeout=30), "never sent"
     page.wait_for_selector("#report-queue", state="hidden")
     time.sleep(1)
     assert Report.objects.get().title == "Kunjungan nifas Dusun Sumberan"
@@ -122,18 +105,14 @@ def test_a_refused_queued_report_can_be_put_back_in_the_form(
     page = phone_context.new_page()
     sign_in_browser(page, live_server, personas.staff.username)
     page.goto(f"{live_server.url}/reports/new/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    phone_context.set_offline(True)
-    page.fill("#id_title", "Penyuluhan gizi Desa Kembiritan")
-    page.fill("#id_narrative", "Dua puluh ibu balita hadir.")
-    page.set_input_files(
-        "#id_photos",
-        files=[
-            {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": b"<html>bukan foto</html>"}
-        ],
+    queue_offline(
+        page,
+        phone_context,
+        title="Penyuluhan gizi Desa Kembiritan",
+        narrative="Dua puluh ibu balita hadir.",
+        photo=b"<html>bukan foto</html>",
+        name="foto.jpg",
     )
-    page.click("#report-form button[type=submit]")
-    page.wait_for_selector("#report-queue li")
     assert page.input_value("#id_title") == ""
     phone_context.set_offline(False)
     page.wait_for_selector("#report-queue li button", timeout=30000)  # refused: the buttons
@@ -157,16 +136,14 @@ def test_on_a_shared_phone_a_waiting_report_is_sent_only_by_its_author(
     page = phone_context.new_page()
     sign_in_browser(page, live_server, personas.staff.username)
     page.goto(f"{live_server.url}/reports/new/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    phone_context.set_offline(True)
-    page.fill("#id_title", "Imunisasi dasar Dusun Krajan")
-    page.fill("#id_narrative", "Dua belas bayi diimunisasi.")
-    page.set_input_files(
-        "#id_photos",
-        files=[{"name": "IMG_0010.jpg", "mimeType": "image/jpeg", "buffer": jpeg(10, day=today)}],
+    queue_offline(
+        page,
+        phone_context,
+        title="Imunisasi dasar Dusun Krajan",
+        narrative="Dua belas bayi diimunisasi.",
+        photo=jpeg(10, day=today),
+        name="IMG_0010.jpg",
     )
-    page.click("#report-form button[type=submit]")
-    page.wait_for_selector("#report-queue li")
     phone_context.clear_cookies()
     phone_context.set_offline(False)
     sign_in_browser(page, live_server, personas.head.username)
@@ -177,5 +154,5 @@ def test_on_a_shared_phone_a_waiting_report_is_sent_only_by_its_author(
     phone_context.clear_cookies()  # he signs out; she signs in
     sign_in_browser(page, live_server, personas.staff.username)
     page.goto(f"{live_server.url}/reports/new/")
-    assert _wait_for(lambda: Report.objects.count() == 1, timeout=30), "never sent"
+    assert wait_for(lambda: Report.objects.count() == 1, timeout=30), "never sent"
     assert Report.objects.get().author == personas.staff
