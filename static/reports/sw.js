@@ -5,7 +5,11 @@
 var params = new URL(self.location.href).searchParams;
 var STATIC = params.get("static") || "/static/";
 var FORM = params.get("form") || "/reports/new/";
-var CACHE = "superteam-reports-v2";
+// The form is kept in each language (?lang=), and offline the one of the language chosen
+// last opens: a person who switched language since does not get the other one.
+var LANGS = (params.get("langs") || "id").split(",");
+var LANGUAGE_COOKIE = "superteam_language";
+var CACHE = "superteam-reports-v3";
 var ASSETS = [
   STATIC + "css/superteam.css",
   STATIC + "reports/reports.css",
@@ -15,12 +19,38 @@ var ASSETS = [
 ];
 importScripts(STATIC + "reports/queue.js");
 
+function formCopy(lang) { return FORM + "?lang=" + lang; }
+
+function keepForm(cache, lang) {
+  return cache.add(new Request(formCopy(lang), { credentials: "same-origin" })).catch(function () {});
+}
+
+/* The language chosen last (its cookie, where the browser lets a worker read cookies). */
+function chosenLanguage() {
+  if (self.cookieStore && self.cookieStore.get) {
+    return self.cookieStore.get(LANGUAGE_COOKIE).then(
+      function (c) { return c && LANGS.indexOf(c.value) >= 0 ? c.value : LANGS[0]; },
+      function () { return LANGS[0]; }
+    );
+  }
+  return Promise.resolve(LANGS[0]);
+}
+
+function offlineForm() {
+  return chosenLanguage().then(function (lang) {
+    var tries = [lang].concat(LANGS.filter(function (l) { return l !== lang; }));
+    return tries.reduce(function (found, l) {
+      return found.then(function (hit) { return hit || caches.match(formCopy(l)); });
+    }, Promise.resolve(null));
+  });
+}
+
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(CACHE).then(function (cache) {
-      return Promise.all(ASSETS.concat([FORM]).map(function (url) {
+      return Promise.all(ASSETS.map(function (url) {
         return cache.add(new Request(url, { credentials: "same-origin" })).catch(function () {});
-      }));
+      }).concat(LANGS.map(function (lang) { return keepForm(cache, lang); })));
     }).then(function () { return self.skipWaiting(); })
   );
 });
@@ -44,11 +74,17 @@ self.addEventListener("fetch", function (event) {
       fetch(request).then(function (response) {
         if (response.ok) {
           var copy = response.clone();
-          caches.open(CACHE).then(function (cache) { cache.put(FORM, copy); });
+          var lang = response.headers.get("Content-Language") || LANGS[0];
+          // This language's copy is the page itself; the others are refreshed beside it.
+          event.waitUntil(caches.open(CACHE).then(function (cache) {
+            return Promise.all([cache.put(formCopy(lang), copy)].concat(
+              LANGS.filter(function (l) { return l !== lang; }).map(function (l) { return keepForm(cache, l); })
+            ));
+          }));
         }
         return response;
       }).catch(function () {
-        return caches.match(FORM).then(function (hit) { return hit || Response.error(); });
+        return offlineForm().then(function (hit) { return hit || Response.error(); });
       })
     );
     return;

@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -70,7 +71,21 @@ def _link_choices(request, day):
 @login_required
 def submit(request):
     """The daily report form: small, works without JavaScript, and with it keeps a draft
-    and queues the report on the phone while offline (static/reports/report-form.js)."""
+    and queues the report on the phone while offline (static/reports/report-form.js).
+
+    ``?lang=id`` / ``?lang=en`` (GET) renders it in that language whatever the person's
+    choice: the service worker keeps a copy in each language for use offline, and opens
+    the one of the language chosen last (static/reports/sw.js)."""
+    language = request.GET.get("lang")
+    if request.method == "GET" and language in dict(settings.LANGUAGES):
+        with translation.override(language):
+            response = _submit(request)
+        response["Content-Language"] = language
+        return response
+    return _submit(request)
+
+
+def _submit(request):
     require(request, "reports.submit")
     regency = _regency_or_404(request)
     choices = _link_choices(request, regency_today(regency))

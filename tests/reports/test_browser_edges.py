@@ -156,3 +156,32 @@ def test_on_a_shared_phone_a_waiting_report_is_sent_only_by_its_author(
     page.goto(f"{live_server.url}/reports/new/")
     assert wait_for(lambda: Report.objects.count() == 1, timeout=30), "never sent"
     assert Report.objects.get().author == personas.staff
+
+
+def test_offline_the_form_opens_in_the_language_chosen_last(
+    personas, reporting, live_server, phone_context
+):
+    """The form was opened in English; the person switches to Indonesian elsewhere, then
+    loses the signal: the form still opens, in Indonesian (the service worker keeps a copy
+    in each language)."""
+    page = phone_context.new_page()
+    sign_in_browser(page, live_server, personas.staff.username)
+    phone_context.add_cookies(
+        [{"name": "superteam_language", "value": "en", "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/reports/new/")
+    assert page.get_attribute("html", "lang") == "en"
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    kept = (
+        "caches.open('superteam-reports-v3').then(c => c.keys())"
+        ".then(keys => keys.map(r => r.url).filter(u => u.includes('?lang=')).length)"
+    )
+    assert wait_for(lambda: page.evaluate(kept) >= 2, timeout=20), "no copy per language"
+    phone_context.add_cookies(
+        [{"name": "superteam_language", "value": "id", "url": live_server.url}]
+    )
+    phone_context.set_offline(True)
+    page.goto(f"{live_server.url}/reports/new/")
+    assert page.get_attribute("html", "lang") == "id"
+    assert "Kirim laporan" in page.inner_text("#report-form")
+    phone_context.set_offline(False)

@@ -206,3 +206,13 @@ def test_the_form_accepts_a_unit_under_the_head_and_refuses_others(personas, rep
     assert not bad.is_valid() and "unit" in bad.errors
     own = ReportForm(base, actor=actor)
     assert own.is_valid() and own.cleaned_data["unit"] == actor.positions[0].unit
+
+
+def test_the_form_in_a_given_language_for_the_offline_copies(personas, client_as):
+    client = client_as(personas.staff)
+    english = client.get(reverse("reports:submit"), {"lang": "en"})
+    assert english["Content-Language"] == "en" and "Send report" in english.content.decode()
+    plain = client.get(reverse("reports:submit"))
+    assert plain["Content-Language"] == "id" and "Kirim laporan" in plain.content.decode()
+    odd = client.get(reverse("reports:submit"), {"lang": "fr"})
+    assert odd["Content-Language"] == "id"
