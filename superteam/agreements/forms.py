@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from superteam.agreements.achievement import quarter_ends
 from superteam.agreements.models import Aggregation, AgreementKind, Polarity
+from superteam.core.forms import add_service_errors
 from superteam.org.models import REGENT_LEVELS, Cluster, Position, PositionLevel, Unit
 
 
@@ -190,14 +191,7 @@ class IndicatorForm(forms.Form):
         }
 
     def add_service_errors(self, error: ValidationError) -> None:
-        mapping = {"quarterly_targets": "q1"}
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = mapping.get(field, field)
-                for e in errors:
-                    self.add_error(target if target in self.fields else None, e.messages)
-        else:
-            self.add_error(None, error.messages)
+        add_service_errors(self, error, fields={"quarterly_targets": "q1"})
 
     @staticmethod
     def initial_from(terms) -> dict:

@@ -45,6 +45,7 @@ from superteam.agreements.models import (
     VersionStatus,
 )
 from superteam.agreements.verification import INVALID, signed_document, verify_versions
+from superteam.core.forms import add_service_errors
 from superteam.core.permissions import can, require
 from superteam.core.tenancy import current_regency
 from superteam.org.models import REGENT_LEVELS, Position, Unit
@@ -93,16 +94,6 @@ def _agreement(request, pk: int, action: str = "agreements.view") -> Agreement:
 
 def _validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """A service's error on the form field it names (or on the whole form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e.messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Lists -------------------------------------------------------------------------------
@@ -606,7 +597,7 @@ def decline(request, pk: int):
                 position=position,
             )
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -948,7 +939,7 @@ def indicator_page(request, pk: int):
                     note=form.cleaned_data.get("note", ""),
                 )
             except ValidationError as exc:
-                _add_service_error(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Realisation saved."))
                 return redirect("agreements:indicator", indicator.pk)

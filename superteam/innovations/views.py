@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from superteam.core.forms import add_service_errors
 from superteam.core.permissions import can, require
 from superteam.core.tenancy import current_regency
 from superteam.innovations import forms, services
@@ -46,18 +47,6 @@ def _regency(request):
     if regency is None:
         raise Http404(_("No regency has been set up yet."))
     return regency
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field when it names fields."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _notices(request):
@@ -236,7 +225,7 @@ def innovation_create(request):
                 involved_units=form.cleaned_data.get("involved_units") or [],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The innovation is registered for %(unit)s.") % {"unit": unit.name}
@@ -262,7 +251,7 @@ def innovation_edit(request, pk: int):
                 involved_units=form.cleaned_data.get("involved_units"),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(innovation)
@@ -286,7 +275,7 @@ def innovation_stage(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             innovation.refresh_from_db()
             messages.success(
@@ -342,7 +331,7 @@ def innovation_replicate(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -381,7 +370,7 @@ def _evidence_form_view(request, *, unit: Unit, innovation: Innovation | None):
                 note=form.cleaned_data.get("note") or "",
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Evidence filed; a verifier will check it."))
             return redirect(innovation or reverse_unit(unit))
@@ -486,7 +475,7 @@ def evidence_verify(request, pk: int):
                 note=form.cleaned_data.get("note") or "",
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if form.cleaned_data["decision"] == "accept":
                 messages.success(request, _("Accepted: it now counts in the index."))
@@ -668,7 +657,7 @@ def idea_new(request):
                 affair=form.cleaned_data.get("affair") or "",
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -724,7 +713,7 @@ def idea_review(request, pk: int):
             messages.success(request, _("Declined; the proposer is told why."))
             return redirect(idea)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
     idea.refresh_from_db()
     return render(
         request,

@@ -636,7 +636,7 @@ def leaderboard(request):
     has_next, rows = len(rows) > per_page, rows[:per_page]
     # The rank follows the index with local signals when the published model blends them
     # in: the page shows and charts that figure (else ranks and bars disagree).
-    blended = any(r.final != r.score for r in rows)
+    blended = bool(rows) and rows[0].blended
     chart = (
         bar_chart(
             [(r.unit_name, float(r.final if blended else r.score)) for r in rows[:10]],

@@ -370,9 +370,9 @@ _BATCH_BODY = {
                     "reports": {
                         "type": "string",
                         "description": (
-                            "JSON array of up to 50 reports: each the fields of a single "
-                            "submission, plus `photos`, the names of this request's file "
-                            "fields that hold its photos."
+                            f"JSON array of up to {MAX_BATCH} reports: each the fields of a "
+                            "single submission, plus `photos`, the names of this request's "
+                            "file fields that hold its photos."
                         ),
                     }
                 },

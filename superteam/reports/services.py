@@ -8,6 +8,7 @@ removed again if it fails, so a failed submission leaves nothing behind.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -462,7 +463,9 @@ def _link(*, report: Report, data: ReportData, actor, at) -> None:
     links.attach(report=report, data=data, actor=actor, at=at)
 
 
-def _replay(report: Report, *, digest: str, photos: list, actor, data=None) -> SubmissionResult:
+def _replay(
+    report: Report, *, digest: str, photos: list, actor, data: ReportData
+) -> SubmissionResult:
     """A resend with a known key: the stored report, or a conflict if the content differs.
 
     The number of photos is "at least": a resend that carries fewer photos than the report
@@ -470,16 +473,11 @@ def _replay(report: Report, *, digest: str, photos: list, actor, data=None) -> S
     report, not other content."""
     if (
         report.content_hash != digest
-        and data is not None
         and data.photos_expected < report.photos_expected
         and report.author_id == getattr(actor, "pk", None)
     ):
-        sent = data.photos_expected
-        data.photos_expected = report.photos_expected
-        try:
-            digest = content_hash(author=actor, data=data)
-        finally:
-            data.photos_expected = sent
+        counted = dataclasses.replace(data, photos_expected=report.photos_expected)
+        digest = content_hash(author=actor, data=counted)
     if report.content_hash != digest and report.author_id != getattr(actor, "pk", None):
         # Someone else's report: say nothing of it (its title and date are not theirs to see).
         raise IdempotencyConflict(

@@ -1010,6 +1010,8 @@ class PublicRow:
     movement: int | None
     week: datetime.date
     published_at: datetime.datetime
+    # The published model weighs local signals in: the rank follows ``final``, not ``score``.
+    blended: bool = False
 
 
 def public_leaderboard(
@@ -1028,6 +1030,7 @@ def public_leaderboard(
         # rank <= place: the same rows, read by the board index (see views.RankPaginator)
         rows = rows.filter(rank__lte=offset + limit)[offset : offset + limit]
     labels = dict(Category.choices)
+    blended = snapshot.model.blend_total > 0
     return [
         PublicRow(
             rank=r.rank,
@@ -1042,6 +1045,7 @@ def public_leaderboard(
             movement=r.movement,
             week=snapshot.week,
             published_at=snapshot.published_at,
+            blended=blended,
         )
         for r in rows
     ]

@@ -122,9 +122,13 @@ def test_public_leaderboard_shows_published_scores_only(client, newsroom):
     # (and says so) beside the index, and the chart draws it, so ranks and numbers agree.
     from decimal import Decimal
 
-    from superteam.scoring.models import SnapshotRow
+    from superteam.scoring.models import ScoringModel, SnapshotRow
 
-    row = SnapshotRow.objects.get(unit=newsroom.dinkes, family="agencies")
+    row = SnapshotRow.objects.select_related("snapshot").get(
+        unit=newsroom.dinkes, family="agencies"
+    )
+    # As a published model weighing daily-report compliance in (25 %) would have made it.
+    ScoringModel.objects.filter(pk=row.snapshot.model_id).update(weight_compliance=25)
     SnapshotRow.objects.filter(pk=row.pk).update(final=row.score + Decimal("7.25"))
     blended = client.get("/en/leaderboard/?family=agencies").content.decode()
     shown = f"{row.score + Decimal('7.25'):.2f}"
