@@ -269,9 +269,77 @@ class HolidayForm(forms.ModelForm):
             raise ValidationError(_("The regency's calendar already has an entry on this day."))
         return day
 
-    def save(self, commit=True):
-        self.instance.regency = self.regency
-        return super().save(commit=commit)
+    def entry(self):
+        from superteam.reports.holidays import HolidayLine
+
+        data = self.cleaned_data
+        return HolidayLine(data["date"], data["kind"], data["name"], data["name_en"])
+
+
+class HolidayListForm(forms.Form):
+    """Many days at once: the joint decree's table pasted in, or a CSV file."""
+
+    MAX_FILE = 100_000
+
+    lines = forms.CharField(
+        label=_("Days, one a line"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "placeholder": "2027-01-01; libur nasional; Tahun Baru 2027 Masehi; New Year's Day",
+            }
+        ),
+        help_text=_(
+            "Each line: date; kind; name; name in English. The kind and the English name may "
+            "be left out (the day is then a national holiday). Dates as 2027-08-17, "
+            "17/08/2027 or 17 Agustus 2027; columns separated by semicolons or tabs (rows "
+            "copied from a spreadsheet)."
+        ),
+    )
+    file = forms.FileField(
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_("The same columns, at most 100 KB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+    )
+
+    def __init__(self, *args, regency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regency = regency
+        self.parsed = None
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return ""
+        if upload.size > self.MAX_FILE:
+            raise ValidationError(_("The file is larger than 100 KB."))
+        raw = upload.read()
+        if b"\0" in raw:
+            raise ValidationError(_("This is not a text (CSV) file."))
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise ValidationError(_("This is not a text (CSV) file."))  # pragma: no cover
+
+    def clean(self):
+        from superteam.reports.holidays import parse_holiday_list
+
+        data = super().clean()
+        text = "\n".join(part for part in (data.get("lines"), data.get("file")) if part)
+        if self.errors:
+            return data
+        if not text.strip():
+            raise ValidationError(_("Paste the days or choose a file."))
+        self.parsed = parse_holiday_list(text, regency=self.regency)
+        if self.parsed.errors:
+            raise ValidationError(self.parsed.errors)
+        if not self.parsed.entries and not self.parsed.already:
+            raise ValidationError(_("The list holds no days."))
+        return data
 
 
 def parse_day(value: str | None, default: datetime.date) -> datetime.date:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,8 +30,9 @@ from superteam.core.permissions import can, require
 from superteam.core.tenancy import current_regency
 from superteam.org.models import Cluster, Unit
 from superteam.reports import compliance, links
+from superteam.reports import holidays as holiday_services
 from superteam.reports.digest import build_digest
-from superteam.reports.forms import HolidayForm, ReportForm, VerifyForm, parse_day
+from superteam.reports.forms import HolidayForm, HolidayListForm, ReportForm, VerifyForm, parse_day
 from superteam.reports.models import (
     Channel,
     Holiday,
@@ -360,6 +362,13 @@ def compliance_page(request):
     total_expected = sum(r.expected for r in rows)
     total_reported = sum(r.reported for r in rows)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    # Years whose national holidays are missing: the rates count their holidays as missed
+    # days. Those who keep the calendar are told ahead, for next year, from November.
+    manage = can(request.actor, "reports.manage_holidays", regency)
+    years = set(range(start.year, end.year + 1))
+    if manage:
+        years.update(holiday_services.years_to_check(today))
+    uncovered = holiday_services.years_without_holidays(regency=regency, years=years)
     return render(
         request,
         "reports/compliance.html",
@@ -378,6 +387,8 @@ def compliance_page(request):
             "page": page,
             "rate": compliance.percent(total_reported, total_expected),
             "units_count": len(rows),
+            "uncovered": [{"year": y, "in_range": start.year <= y <= end.year} for y in uncovered],
+            "manage_holidays": manage,
             "working_days": len(compliance.working_days(regency=regency, start=start, end=end)),
         },
     )
@@ -426,24 +437,40 @@ def _digest_default_day(regency, today: datetime.date, under) -> tuple[datetime.
 
 @login_required
 def holidays(request):
-    """The holiday calendar of a year; admins add the regency's own entries."""
+    """The holiday calendar of a year; admins add the regency's own entries, one by one or
+    as a list (the joint decree's table pasted in)."""
     require(request, "reports.holidays")
     regency = _regency_or_404(request)
+    today = regency_today(regency)
     try:
-        year = int(request.GET.get("year") or regency_today(regency).year)
+        year = int(request.GET.get("year") or today.year)
     except ValueError:
-        year = regency_today(regency).year
+        year = today.year
     year = min(max(year, 2000), 2100)  # a calendar of year 0 or 10000 cannot be drawn
     manage = can(request.actor, "reports.manage_holidays", regency)
     form = HolidayForm(regency=regency) if manage else None
+    list_form = HolidayListForm(regency=regency) if manage else None
     status = 200
     if request.method == "POST":
         require(request, "reports.manage_holidays", regency)
-        form = HolidayForm(request.POST, regency=regency)
-        if form.is_valid():
-            entry = form.save()
-            messages.success(request, _("Saved: %(day)s.") % {"day": entry})
-            return redirect(f"{request.path}?year={entry.date.year}")
+        if request.POST.get("form") == "list":
+            list_form = HolidayListForm(request.POST, request.FILES, regency=regency)
+            if list_form.is_valid():
+                parsed = list_form.parsed
+                added = holiday_services.add_holidays(
+                    regency=regency, actor=request.user, entries=parsed.entries
+                )
+                messages.success(request, _list_saved(len(added), parsed.already))
+                first = min(e.date for e in parsed.entries) if parsed.entries else None
+                return redirect(f"{request.path}?year={first.year if first else year}")
+        else:
+            form = HolidayForm(request.POST, regency=regency)
+            if form.is_valid():
+                (entry,) = holiday_services.add_holidays(
+                    regency=regency, actor=request.user, entries=[form.entry()]
+                )
+                messages.success(request, _("Saved: %(day)s.") % {"day": entry})
+                return redirect(f"{request.path}?year={entry.date.year}")
         status = 400
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     entries = sorted(
@@ -457,11 +484,26 @@ def holidays(request):
             "entries": entries,
             "year": year,
             "form": form,
+            "list_form": list_form,
             "manage": manage,
+            "uncovered": bool(
+                holiday_services.years_without_holidays(regency=regency, years=[year])
+            ),
             "working_days": len(compliance.working_days(regency=regency, start=start, end=end)),
         },
         status=status,
     )
+
+
+def _list_saved(added: int, already: int) -> str:
+    message = ngettext("Added %(count)s day.", "Added %(count)s days.", added) % {"count": added}
+    if already:
+        message += " " + ngettext(
+            "%(count)s was already in the calendar.",
+            "%(count)s were already in the calendar.",
+            already,
+        ) % {"count": already}
+    return message
 
 
 @login_required
@@ -470,6 +512,6 @@ def holiday_delete(request, pk: int):
     regency = _regency_or_404(request)
     entry = get_object_or_404(Holiday, pk=pk, regency=regency)
     require(request, "reports.manage_holidays", regency)
-    entry.delete()
+    holiday_services.remove_holiday(entry=entry, actor=request.user)
     messages.success(request, _("Removed from the regency's calendar."))
     return redirect(f"{reverse('reports:holidays')}?year={entry.date.year}")
