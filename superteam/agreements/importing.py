@@ -89,7 +89,24 @@ def header_map() -> dict[str, str]:
                 known[_normal(str(label))] = key
     for key, _label in COLUMNS:
         known[key] = key
+    # The quarters as Indonesian tables name them: "Target Tw 1", "Target TW I",
+    # "Target Triwulan 1", "TW1", "Q1".
+    for number, roman in enumerate(("i", "ii", "iii", "iv"), start=1):
+        for quarter in (
+            f"tw {number}",
+            f"tw{number}",
+            f"tw {roman}",
+            f"triwulan {number}",
+            f"triwulan {roman}",
+            f"q{number}",
+            f"q {number}",
+        ):
+            known[quarter] = known[f"target {quarter}"] = f"q{number}"
     return known
+
+
+# Columns that are not data: a row number ("No.") is kept by many tables.
+IGNORED_HEADERS = {"", "no", "no.", "nomor", "#"}
 
 
 EXAMPLE_ROW = [
@@ -259,6 +276,24 @@ def read_rows(file) -> list[tuple[int, dict]]:
         raise ValidationError(_("The sheet is empty."))
     known = header_map()
     keys = [known.get(_normal(h)) for h in header]
+    unknown = [
+        str(h).strip()
+        for h, key in zip(header, keys, strict=True)
+        if key is None and _normal(h) not in IGNORED_HEADERS
+    ]
+    if unknown:
+        # A column the import does not know would be dropped without a word (a
+        # quarterly target under a name of one's own): say so, and import nothing.
+        raise ValidationError(
+            _(
+                "Columns not recognised: %(columns)s. Name them as in the template "
+                "(%(expected)s) or remove them."
+            )
+            % {
+                "columns": ", ".join(f"“{h}”" for h in unknown),
+                "expected": ", ".join(str(label) for _key, label in COLUMNS),
+            }
+        )
     missing = [str(label) for key, label in COLUMNS if key in REQUIRED and key not in keys]
     if missing:
         raise ValidationError(

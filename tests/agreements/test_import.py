@@ -229,3 +229,28 @@ def test_english_headers_are_understood_too(draft, personas):
         agreement=draft, file=workbook([GOOD], headers=headers), actor=personas.head
     )
     assert count == 1
+
+
+def test_quarters_named_as_indonesian_tables_name_them_are_imported(draft, personas):
+    """The file's own headers ("Target Tw 1") is the template's "target Tw I": the quarterly
+    targets were dropped without a word before; a row-number column is allowed."""
+    headers = ["No.", *HEADERS_ID]
+    headers[7:11] = ["Target Tw 1", "target TW II", "Target Triwulan 3", "Q4"]
+    importing.import_targets(
+        agreement=draft, file=workbook([[1, *GOOD]], headers=headers), actor=personas.head
+    )
+    new = IndicatorTerms.objects.filter(version=draft.current_version).order_by("order").last()
+    assert new.name == "Cakupan imunisasi dasar lengkap"
+    assert [float(v) for v in new.quarterly_targets] == [80, 85, 90, 95]
+
+
+def test_a_column_the_import_does_not_know_is_refused_not_dropped(draft, personas, client):
+    headers = [*HEADERS_ID[:6], "Target semester 1", *HEADERS_ID[6:]]
+    row = [*GOOD[:6], 50, *GOOD[6:]]
+    before = IndicatorTerms.objects.count()
+    client.force_login(personas.head)
+    page = client.post(
+        reverse("agreements:import", args=[draft.pk]), {"file": workbook([row], headers=headers)}
+    ).content.decode()
+    assert "Kolom tidak dikenali: “Target semester 1”." in page
+    assert IndicatorTerms.objects.count() == before
