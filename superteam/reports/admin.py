@@ -13,6 +13,7 @@ from superteam.reports.models import (
     IndicatorReading,
     Photo,
     PhotoFlag,
+    Reply,
     Report,
     ReportingUnit,
     UnitDay,
@@ -83,6 +84,12 @@ class VerificationAdmin(ReadOnlyAdmin):
     list_display = ["at", "report", "decision", "verifier"]
     list_filter = ["decision"]
     raw_id_fields = ["report", "verifier"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnlyAdmin):
+    list_display = ["at", "report", "author", "photos_added"]
+    raw_id_fields = ["report", "author"]
 
 
 @admin.register(UnitDay)

@@ -28,6 +28,8 @@ from superteam.reports.photos import check_uploads
 from superteam.reports.services import (
     IdempotencyConflict,
     SubmissionError,
+    SubmissionForbidden,
+    answer_hold,
     regency_today,
     submit_report,
 )
@@ -497,6 +499,50 @@ def detail(request, report_id: int):
     if report is None:
         raise HttpError(404, _("No such report."))
     return report_out(_readable(request, report))
+
+
+class AnswerIn(Schema):
+    """The reporter's answer to a hold (a multipart form field; photos in ``photos``)."""
+
+    text: str = Field(max_length=2000)
+
+
+@router.post(
+    "/{int:report_id}/answer",
+    response={
+        200: ReportOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        415: ErrorOut,
+    },
+    url_name="reports_answer",
+    summary="Answer a verifier's hold",
+    openapi_extra={"requestBody": _multipart_body(AnswerIn, "photos")},
+)
+def answer(request, report_id: int):
+    """The report's author answers a hold: ``text`` (what was done, or why) and any
+    ``photos`` asked for. 200: the report, back with the verifiers (the same answer sent
+    again changes nothing). 403: not the author, or the report is not on hold."""
+    if request.content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return Status(415, {"detail": _("Send the answer as multipart/form-data.")})
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None:
+        raise HttpError(404, _("No such report."))
+    _readable(request, report)
+    photos, errors = check_uploads(request.FILES.getlist("photos"))
+    if errors:
+        return Status(400, {"detail": errors[0], "errors": {"photos": errors}})
+    try:
+        answer_hold(
+            report=report, author=request.user, text=request.POST.get("text", ""), photos=photos
+        )
+    except SubmissionForbidden as exc:
+        return Status(403, {"detail": exc.message})
+    except SubmissionError as exc:
+        return Status(400, {"detail": exc.message, "errors": exc.errors})
+    return report_out(_with_photos(Report.objects.filter(pk=report_id)).get())
 
 
 @router.post("/ping", response={200: PingOut, 401: ErrorOut}, url_name="reports_ping")

@@ -456,3 +456,23 @@ def notify_reporter(*, report_id: int) -> bool:
         body = render_to_string("reports/email/outcome.txt", context)
     EmailMultiAlternatives(subject, body, to=[report.author.email]).send()
     return True
+
+
+def notify_verifier(*, report_id: int) -> bool:
+    """Tell the verifier who held a report, in their language, that its author answered."""
+    report = Report.objects.select_related("verified_by", "unit").filter(pk=report_id).first()
+    reply = report.replies.select_related("author").first() if report else None
+    verifier = report.verified_by if report else None
+    if reply is None or verifier is None or not verifier.email:
+        return False
+    with translation.override(verifier.language or settings.LANGUAGE_CODE):
+        context = {
+            "report": report,
+            "reply": reply,
+            "verifier": verifier,
+            "url": _absolute(reverse("reports:detail", args=[report.pk])),
+        }
+        subject = _("Answered: “%(title)s”") % {"title": report.title}
+        body = render_to_string("reports/email/answered.txt", context)
+    EmailMultiAlternatives(subject, body, to=[verifier.email]).send()
+    return True

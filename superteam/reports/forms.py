@@ -246,6 +246,17 @@ class VerifyForm(forms.Form):
         return data
 
 
+class AnswerForm(forms.Form):
+    """The reporter's answer to a hold (photos come as ``photos`` files, checked apart)."""
+
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you did or why; the verifier reads it with the report."),
+    )
+
+
 class HolidayForm(forms.ModelForm):
     """A regency's own calendar entry: a local holiday, or a working day over a holiday."""
 

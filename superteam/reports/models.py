@@ -409,6 +409,32 @@ class Verification(RegencyScoped):
         return f"{self.report_id}: {self.get_decision_display()}"
 
 
+class Reply(RegencyScoped):
+    """The reporter's answer to a hold: what was done or explained, with any photos added;
+    the report goes back to the verifiers."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("answer"))
+    photos_added = models.PositiveSmallIntegerField(_("photos added"), default=0)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        verbose_name = _("answer to a hold")
+        verbose_name_plural = _("answers to holds")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.at:%Y-%m-%d %H:%M}"
+
+
 class HolidayKind(models.TextChoices):
     NATIONAL = "national", _("National holiday")
     COLLECTIVE_LEAVE = "cuti_bersama", _("Collective leave (cuti bersama)")

@@ -70,6 +70,15 @@ def verify(actor, report):
     return (actor.is_verifier and actor.in_regency(report)) or _heads_above(actor, report.unit)
 
 
+@rule("reports.answer")
+def answer(actor, report):
+    """Answer a verifier's hold (a note, more photos): the report's author, while it is on
+    hold."""
+    if not actor.is_authenticated or report is None:
+        return False
+    return report.author_id == actor.person.pk and report.status == "on_hold"
+
+
 @rule("reports.oversee")
 def oversee(actor, unit):
     """Compliance and the daily digest: the regent, admins and verifiers for the regency;

@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -48,6 +48,7 @@ from superteam.reports.models import (
     Photo,
     PhotoFlag,
     PhotoStatus,
+    Reply,
     Report,
     ReportStatus,
     UnitDay,
@@ -886,6 +887,110 @@ def verify_report(*, report: Report, verifier, decision: str, comment: str = "")
             pk = locked.pk
             transaction.on_commit(lambda: notify_reporter_task.enqueue(pk))
     return locked
+
+
+MAX_REPLY = 2000
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    report: Report
+    created: bool  # False: the same answer had already arrived (sent twice)
+
+
+def answer_hold(*, report: Report, author, text: str, photos: list | None = None) -> AnswerResult:
+    """The reporter answers a hold: a note (required) and any photos added (checked like a
+    report's); the report goes back to the verifiers, and the verifier who held it is told.
+    The added photos' files are written before the transaction, as a report's are."""
+    photos = photos or []
+    text = (text or "").strip()
+    if not text:
+        message = _("Say what you did or why, so the verifier can decide again.")
+        raise SubmissionError(message, errors={"text": [message]})
+    if len(text) > MAX_REPLY:
+        message = _("At most %(count)s characters.") % {"count": MAX_REPLY}
+        raise SubmissionError(message, errors={"text": [message]})
+    if report.status == ReportStatus.SUBMITTED:
+        last = report.replies.first()
+        if last is not None and last.author_id == author.pk and last.text == text:
+            return AnswerResult(report, created=False)  # a double tap, or a resend
+    if not can(author, "reports.answer", report):
+        raise SubmissionForbidden(_("Only the report's author answers a hold, while it lasts."))
+    room = settings.REPORTS_MAX_PHOTOS - report.photos.count()
+    if len(photos) > room:
+        message = _("This report can take %(count)s more photos at most.") % {"count": max(room, 0)}
+        raise SubmissionError(message, errors={"photos": [message]})
+    names = _store_originals(regency=report.regency, photos=photos)
+    try:
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            if locked.status != ReportStatus.ON_HOLD:
+                # A verifier decided in the meantime: the answer is not needed any more.
+                raise SubmissionError(
+                    _("The report is no longer on hold: %(status)s.")
+                    % {"status": locked.get_status_display()}
+                )
+            now = timezone.now()
+            first = (locked.photos.aggregate(m=Max("slot"))["m"] or 0) + 1
+            added = Photo.objects.bulk_create(
+                [
+                    Photo(
+                        regency_id=locked.regency_id,
+                        report=locked,
+                        slot=first + i,
+                        status=PhotoStatus.RECEIVED,
+                        original=name,
+                        original_name=checked.name,
+                        format=checked.short_format,
+                        byte_size=len(checked.data),
+                        width=checked.width,
+                        height=checked.height,
+                        sha256=checked.sha256,
+                    )
+                    for i, (checked, name) in enumerate(zip(photos, names, strict=True))
+                ]
+            )
+            locked.status = ReportStatus.SUBMITTED
+            locked.photos_expected += len(added)
+            locked.save(update_fields=["status", "photos_expected"])
+            Reply.objects.create(
+                regency_id=locked.regency_id,
+                report=locked,
+                author=author,
+                text=text,
+                photos_added=len(added),
+                at=now,
+            )
+            bump_unit_day(
+                regency_id=locked.regency_id,
+                unit_id=locked.unit_id,
+                day=locked.date,
+                on_hold=-1,
+                photos=len(added),
+            )
+            record(
+                regency=locked.regency_id,
+                kind="reports.answered",
+                subject=locked,
+                actor=author,
+                payload={"text": text, "photos": [c.sha256 for c in photos]},
+            )
+            ids = [photo.pk for photo in added]
+            if ids and ids[0] is None:  # backends that do not return keys from bulk inserts
+                ids = list(
+                    locked.photos.filter(slot__gte=first)
+                    .order_by("slot")
+                    .values_list("pk", flat=True)
+                )
+            _enqueue_processing(ids)
+            from superteam.reports.tasks import notify_verifier_task
+
+            pk = locked.pk
+            transaction.on_commit(lambda: notify_verifier_task.enqueue(pk))
+    except BaseException:
+        _delete_files(private_storage(), names)
+        raise
+    return AnswerResult(locked, created=True)
 
 
 # --- For other apps ----------------------------------------------------------------------

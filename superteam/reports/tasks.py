@@ -24,6 +24,14 @@ def notify_reporter_task(report_id: int) -> None:
 
 
 @task(queue_name="mail")
+def notify_verifier_task(report_id: int) -> None:
+    """Tell the verifier who put a report on hold that its author answered."""
+    from superteam.reports.digest import notify_verifier
+
+    notify_verifier(report_id=report_id)
+
+
+@task(queue_name="mail")
 def send_digests_task(regency_id: int, day: str) -> int:
     """Queue one digest email per recipient (the regent's and each head's)."""
     from superteam.reports.digest import digest_recipients

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/answer/", views.answer, name="answer"),
     path("photos/<int:pk>/original/", views.photo_original, name="photo_original"),
     path("verify/", views.verify_queue, name="verify_queue"),
     path("compliance/", views.compliance_page, name="compliance"),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -32,7 +33,14 @@ from superteam.org.models import Cluster, Unit
 from superteam.reports import compliance, links
 from superteam.reports import holidays as holiday_services
 from superteam.reports.digest import build_digest
-from superteam.reports.forms import HolidayForm, HolidayListForm, ReportForm, VerifyForm, parse_day
+from superteam.reports.forms import (
+    AnswerForm,
+    HolidayForm,
+    HolidayListForm,
+    ReportForm,
+    VerifyForm,
+    parse_day,
+)
 from superteam.reports.models import (
     Channel,
     Holiday,
@@ -45,6 +53,8 @@ from superteam.reports.models import (
 from superteam.reports.photos import check_uploads
 from superteam.reports.services import (
     SubmissionError,
+    SubmissionForbidden,
+    answer_hold,
     new_idempotency_key,
     regency_today,
     submit_report,
@@ -203,7 +213,9 @@ def detail(request, pk: int):
     return render(request, "reports/detail.html", _detail_context(request, report))
 
 
-def _detail_context(request, report: Report, form: VerifyForm | None = None) -> dict:
+def _detail_context(
+    request, report: Report, form: VerifyForm | None = None, answer_form: AnswerForm | None = None
+) -> dict:
     photos = list(
         report.photos.order_by("slot").prefetch_related(
             Prefetch(
@@ -227,9 +239,45 @@ def _detail_context(request, report: Report, form: VerifyForm | None = None) -> 
         "verify_form": form
         or VerifyForm(initial={} if report.verified_at else {"decision": ReportStatus.APPROVED}),
         "history": list(report.verifications.select_related("verifier").order_by("-at")),
+        "replies": list(report.replies.select_related("author")),
+        "can_answer": can(request.actor, "reports.answer", report),
+        "answer_form": answer_form or AnswerForm(),
+        "room_for_photos": max(settings.REPORTS_MAX_PHOTOS - len(photos), 0),
         "innovations": list(report.innovations.all()),
         "decisions": list(report.decisions.all()),
     }
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    """The reporter answers a hold: a note and any photos asked for."""
+    report = _report_or_404(pk)
+    require(request, "reports.view", report)
+    form = AnswerForm(request.POST)
+    photos, photo_errors = check_uploads(request.FILES.getlist("photos"))
+    for error in photo_errors:
+        form.add_error(None, error)
+    if form.is_valid():
+        try:
+            result = answer_hold(
+                report=report, author=request.user, text=form.cleaned_data["text"], photos=photos
+            )
+        except SubmissionForbidden as exc:
+            raise PermissionDenied(exc.message) from None
+        except SubmissionError as exc:
+            add_errors = exc.errors or {None: [exc.message]}
+            for field, errors in add_errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            if result.created:
+                messages.success(request, _("Answer sent: the report is back with the verifiers."))
+            else:
+                messages.info(request, _("This answer had already arrived; nothing was doubled."))
+            return redirect("reports:detail", pk=pk)
+    context = _detail_context(request, report, answer_form=form)
+    return render(request, "reports/detail.html", context, status=400)
 
 
 @login_required

@@ -36,6 +36,15 @@ def _report(p):
     return report
 
 
+def _held(p):
+    """The nurse's report, put on hold by a verifier: only she answers it."""
+    from superteam.reports.models import Report, ReportStatus
+
+    report = _report(p)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.ON_HOLD)
+    return report
+
+
 def _photo(p):
     return _report(p).photos.get()
 
@@ -62,6 +71,14 @@ CASES = [
         args=lambda p: {"pk": _report(p).pk},
         method="post",
         data=lambda p: {"decision": "approved", "comment": ""},
+        ok=302,
+    ),
+    Case(
+        "reports:answer",
+        frozenset({"staff"}),
+        args=lambda p: {"pk": _held(p).pk},
+        method="post",
+        data=lambda p: {"text": "Foto dari dekat terlampir."},
         ok=302,
     ),
     # The photo never arrived: those allowed to see originals are told so (404).
