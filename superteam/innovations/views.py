@@ -112,10 +112,12 @@ def innovation_list(request):
 # --- One innovation --------------------------------------------------------------------------
 
 
-def _evidence_board(model, indicators, evidence_rows):
-    """Per catalogue indicator: its best accepted level and the evidence filed for it."""
+def _evidence_board(model, indicators, evidence_rows, actor):
+    """Per catalogue indicator: its best accepted level and the evidence filed for it;
+    ``ev.readable``: whether the person may open it (else the badge is not a link)."""
     by_code: dict[str, list] = {}
     for ev in evidence_rows:
+        ev.readable = can(actor, "innovations.read_evidence", ev)
         by_code.setdefault(ev.indicator_code, []).append(ev)
     board = []
     for ind in indicators:
@@ -149,10 +151,10 @@ def innovation_detail(request, pk: int):
     indicators = scoring.catalogue(model, Side.INNOVATION)
     evidence_rows = list(
         innovation.evidence.exclude(status=EvidenceStatus.WITHDRAWN)
-        .select_related("submitted_by", "verified_by")
+        .select_related("unit", "submitted_by", "verified_by")
         .order_by("indicator_code", "-submitted_at")
     )
-    board, orphans = _evidence_board(model, indicators, evidence_rows)
+    board, orphans = _evidence_board(model, indicators, evidence_rows, request.actor)
     score = InnovationScore.objects.filter(
         innovation=innovation, model=model, is_current=True
     ).first()
@@ -568,7 +570,9 @@ def unit_innovations(request, pk: int):
             .select_related("submitted_by")
             .order_by("indicator_code", "-submitted_at")
         )
-        board, orphans = _evidence_board(model, indicators, rows)
+        for ev in rows:
+            ev.unit = unit  # the permission reads it; saves a query a row
+        board, orphans = _evidence_board(model, indicators, rows, request.actor)
         live = UnitScore.objects.filter(unit=unit, model=model).first()
     stage_chart = [
         (str(label), sum(1 for i in innovations if i.stage == value and i.is_active))

@@ -241,3 +241,22 @@ def test_stage_date_error_names_the_date_in_the_short_format(personas, client_as
         assert expected in response.content.decode()
     inn.refresh_from_db()
     assert inn.stage == Stage.INISIATIF
+
+
+def test_evidence_badges_link_only_for_those_who_may_open_them(personas, client_as):
+    """A unit's board showed every evidence badge as a link; those who may not open the
+    evidence got a 403 page from it."""
+    from superteam.core.permissions import actor_for, can
+
+    p = personas
+    ev = fi.evidence(p.puskesmas, p.head, "inst-tim", 1)
+    url = reverse("innovations:evidence", args=[ev.pk])
+    seen = set()
+    for person in (p.head, p.verifier, p.outsider, p.kabid, p.kasi):
+        page = client_as(person).get(reverse("innovations:unit", args=[p.puskesmas.pk]))
+        assert page.status_code == 200
+        may = can(actor_for(person), "innovations.read_evidence", ev)
+        assert (f'href="{url}"' in page.content.decode()) == may, person
+        assert client_as(person).get(url).status_code == (200 if may else 403)
+        seen.add(may)
+    assert seen == {True, False}  # both kinds of reader were tried
