@@ -55,6 +55,7 @@ class DecisionOut(Schema):
     target: str
     deadline: datetime.date
     status: str
+    withdrawn_at: datetime.datetime | None
     decided_at: datetime.datetime
     agreement_id: int | None
     first_evidence_at: datetime.datetime | None
@@ -128,6 +129,7 @@ def _decision_out(d: Decision) -> dict:
         "target": str(d.target),
         "deadline": d.deadline,
         "status": d.status,
+        "withdrawn_at": d.withdrawn_at,
         "decided_at": d.decided_at,
         "agreement_id": d.agreement_id,
         "first_evidence_at": d.first_evidence_at,

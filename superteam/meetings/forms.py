@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from superteam.meetings.models import Rakor, Room, Session
 from superteam.meetings.planning import positions_of_cluster
-from superteam.org.models import Cluster, Person, Unit
+from superteam.org.models import Cluster, Person, Position, Unit
 
 
 class DateInput(forms.DateInput):
@@ -316,3 +317,91 @@ class DecisionForm(forms.Form):
         if deadline < day:
             raise forms.ValidationError(_("The deadline is before the decision."))
         return deadline
+
+
+class DecisionEditForm(DecisionForm):
+    """Correct a recorded decision: the same fields, its code, and why it is corrected.
+
+    ``locked`` (a decision in a joint agreement sent for signing) leaves only the code
+    editable: the other fields are shown, disabled, with their current values."""
+
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=60,
+        required=False,
+        help_text=_("Optional short reference, unique within the regency."),
+    )
+    reason = forms.CharField(
+        label=_("Why is it corrected?"),
+        max_length=500,
+        error_messages={"required": _("Say why the decision is corrected.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the decision's history and in the ledger."),
+    )
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    field_order = [*DecisionForm.base_fields, "code", "reason"]
+
+    def __init__(self, *args, decision, fingerprint: str, locked: bool = False, **kwargs):
+        self.decision = decision
+        initial = {
+            "text": decision.text,
+            "owner_position": decision.owner_position_id,
+            "contributing_units": [u.pk for u in decision.contributing_units.all()],
+            "indicator_name": decision.indicator_name,
+            "unit_of_measure": decision.unit_of_measure,
+            # 12000.00 reads as 12000 (and 2.50 as 2.5) in the field.
+            "target": decision.target.quantize(Decimal(1))
+            if decision.target == decision.target.to_integral_value()
+            else decision.target.normalize(),
+            "deadline": decision.deadline,
+            "code": decision.code,
+            "fingerprint": fingerprint,
+        }
+        super().__init__(*args, session=decision.session, initial=initial, **kwargs)
+        # The current owner and contributors stay choosable even outside today's cluster.
+        owners = self.fields["owner_position"].queryset
+        self.fields["owner_position"].queryset = (
+            Position.objects.filter(
+                Q(pk__in=owners.values("pk")) | Q(pk=decision.owner_position_id)
+            )
+            .select_related("unit")
+            .order_by("unit__path", "level", "title")
+        )
+        units = self.fields["contributing_units"].queryset
+        self.fields["contributing_units"].queryset = Unit.objects.filter(
+            Q(pk__in=units.values("pk")) | Q(pk__in=initial["contributing_units"])
+        ).order_by("kind", "name")
+        self.fields["deadline"].help_text = ""
+        if locked:
+            for name in DecisionForm.base_fields:
+                self.fields[name].disabled = True
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        decided = timezone.localdate(self.decision.decided_at, self.decision.session.rakor.tz)
+        if deadline < decided:
+            raise forms.ValidationError(
+                _("The deadline is before the decision (%(day)s).")
+                % {"day": formats.date_format(decided, "j F Y")}
+            )
+        return deadline
+
+    def changed_values(self) -> dict:
+        """The fields whose value differs from the decision's, for the service."""
+        from superteam.meetings.services import DECISION_FIELDS
+
+        return {n: self.cleaned_data[n] for n in self.changed_data if n in DECISION_FIELDS}
+
+
+class WithdrawDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        max_length=500,
+        error_messages={"required": _("Say why the decision is withdrawn.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For a decision recorded by mistake. A decision the meeting later gave up is "
+            "“dropped” instead (its status)."
+        ),
+    )

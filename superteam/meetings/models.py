@@ -465,6 +465,10 @@ class Decision(RegencyScoped):
         _("status"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A decision recorded by mistake is withdrawn: kept (the ledger names it) as dropped, so
+    # that every list of open decisions, agenda and score leaves it out; it never reopens.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     # The joint agreement the decision became, and its indicator (stable across amendments).
     agreement = models.ForeignKey(
         "agreements.Agreement",
@@ -519,6 +523,14 @@ class Decision(RegencyScoped):
 
     def is_overdue(self, day: datetime.date | None = None) -> bool:
         return self.status == DecisionStatus.OPEN and self.deadline < (day or timezone.localdate())
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def get_state_display(self) -> str:
+        """The status as people say it: a withdrawn decision is "withdrawn", not "dropped"."""
+        return str(_("Withdrawn")) if self.is_withdrawn else self.get_status_display()
 
 
 class AgendaKind(models.TextChoices):

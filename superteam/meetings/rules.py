@@ -4,7 +4,8 @@
 - The organiser (the regent, an admin, or the person named organiser of the rakor) plans:
   sessions, rooms, rosters, the scheduler, manual moves, agendas, invitations, check-in of
   others, turning decisions into agreements.
-- The minute-taker of a session records its minutes and decisions.
+- The minute-taker of a session records its minutes and decisions, and corrects or
+  withdraws those decisions (the services refuse what a joint agreement already fixes).
 - Participants check themselves in; presenters upload their slides; slides are read by the
   session's participants, the organiser and those who read everything.
 """
@@ -45,6 +46,18 @@ def take_minutes(actor, session):
     if organise(actor, session):
         return True
     return actor.is_authenticated and session.minute_taker_id == actor.person.pk
+
+
+@rule("meetings.edit_decision")
+def edit_decision(actor, decision):
+    """Correct a decision: whoever may record the session's decisions."""
+    return take_minutes(actor, decision.session)
+
+
+@rule("meetings.withdraw_decision")
+def withdraw_decision(actor, decision):
+    """Withdraw a decision recorded by mistake: whoever may record the session's decisions."""
+    return take_minutes(actor, decision.session)
 
 
 @rule("meetings.check_in")

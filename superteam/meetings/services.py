@@ -1054,6 +1054,15 @@ def record_minutes(*, session: Session, text: str, actor) -> Session:
     return session
 
 
+def _decision_time(session: Session) -> datetime.datetime:
+    """When a decision recorded now was taken: now, during or before its session; the end of
+    the session when the minute-taker types the decisions up afterwards (its deadline and
+    the time to action count from the meeting, not from the typing)."""
+    now = timezone.now()
+    end = session.ends_at
+    return end if end is not None and end < now else now
+
+
 @transaction.atomic
 def record_decision(
     *,
@@ -1075,7 +1084,7 @@ def record_decision(
         raise ValidationError(_("The owner's position belongs to another regency."))
     if any(u.regency_id != session.regency_id for u in contributing_units):
         raise ValidationError(_("A contributing unit belongs to another regency."))
-    decided_at = decided_at or timezone.now()
+    decided_at = decided_at or _decision_time(session)
     # The deadline is a date where the regency is: compare it with the decision's date
     # there (UTC's date is the day before between midnight and 7 a.m. WIB).
     if deadline < timezone.localdate(decided_at, session.rakor.tz):
@@ -1119,6 +1128,10 @@ def close_decision(*, decision: Decision, status: str, actor) -> Decision:
     """Mark a decision done or dropped (or open again)."""
     if status not in DecisionStatus.values:
         raise ValidationError(_("Unknown status."))
+    if decision.is_withdrawn:
+        raise ValidationError(
+            _("This decision was withdrawn; it cannot be opened or closed again. Record it anew.")
+        )
     decision.status = status
     decision.closed_at = None if status == DecisionStatus.OPEN else timezone.now()
     decision.save(update_fields=["status", "closed_at"])
@@ -1130,6 +1143,354 @@ def close_decision(*, decision: Decision, status: str, actor) -> Decision:
         payload={"status": status},
     )
     return decision
+
+
+# --- Correcting and withdrawing a decision ----------------------------------------------
+#
+# A decision may be corrected (or withdrawn when it was recorded by mistake) as long as no
+# party has been asked to sign it: before it is in a joint agreement, freely; while it is in
+# the *draft* of an agreement (an amendment being written), the change is written into that
+# draft too, which every party then reads and signs; once the agreement's newest version has
+# been sent for signing, signed or closed, its terms are refused here: the agreement must be
+# amended first (agreements' own workflow), never changed silently. The code is an internal
+# reference, not part of the agreement, and stays editable.
+
+DECISION_FIELDS = (
+    "text",
+    "owner_position",
+    "contributing_units",
+    "indicator_name",
+    "unit_of_measure",
+    "target",
+    "deadline",
+    "code",
+)
+# Fields that are not written into the agreement (everything else becomes indicator terms).
+OUTSIDE_AGREEMENT = frozenset({"code"})
+
+
+def _snapshot(decision: Decision) -> dict:
+    """The decision's editable fields as ledger values (ids with the names shown then)."""
+    owner = decision.owner_position
+    return {
+        "text": decision.text,
+        "owner_position": {"id": owner.pk, "title": owner.title, "unit": owner.unit.display_name},
+        "contributing_units": [
+            {"id": u.pk, "name": u.display_name}
+            for u in sorted(decision.contributing_units.all(), key=lambda u: (u.name, u.pk))
+        ],
+        "indicator_name": decision.indicator_name,
+        "unit_of_measure": decision.unit_of_measure,
+        "target": str(Decimal(decision.target).quantize(Decimal("0.01"))),
+        "deadline": decision.deadline.isoformat(),
+        "code": decision.code,
+    }
+
+
+def decision_fingerprint(decision: Decision) -> str:
+    """A digest of the decision's editable fields: an edit form carries it, so that an edit
+    made from a stale page (someone else changed the decision meanwhile) is refused."""
+    import hashlib
+    import json
+
+    data = json.dumps(_snapshot(decision), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+def _agreement_of(decision: Decision, *, lock: bool = False):
+    """(agreement, its newest version) a decision belongs to, or (None, None)."""
+    if decision.agreement_id is None:
+        return None, None
+    from superteam.agreements.models import Agreement, AgreementVersion
+
+    agreement = Agreement.objects.get(pk=decision.agreement_id)
+    if agreement.current_version_id is None:
+        return agreement, None
+    versions = AgreementVersion.objects.all()
+    if lock:  # send_for_signing locks the version too: freezing and editing cannot overlap
+        versions = versions.select_for_update()
+    return agreement, versions.get(pk=agreement.current_version_id)
+
+
+def decision_lock(decision: Decision, *, lock: bool = False) -> str:
+    """Why the decision's terms cannot change now ("" when they can): its joint agreement's
+    newest version has been sent for signing, signed or closed."""
+    if decision.is_withdrawn:
+        return _("This decision was withdrawn; it cannot change any more.")
+    agreement, version = _agreement_of(decision, lock=lock)
+    if agreement is None:
+        return ""
+    from superteam.agreements.models import AgreementStatus, VersionStatus
+
+    title = {"title": agreement.title}
+    if agreement.status == AgreementStatus.CLOSED:
+        return (
+            _(
+                "This decision is a target of the joint agreement “%(title)s”, which is closed: "
+                "its terms can no longer change."
+            )
+            % title
+        )
+    if version is None or version.status == VersionStatus.DRAFT:
+        return ""
+    if version.status == VersionStatus.CIRCULATING:
+        why = _(
+            "This decision is a target of the joint agreement “%(title)s”, which has been sent "
+            "to its parties for signing, so its terms cannot change here."
+        )
+    elif version.status == VersionStatus.DECLINED:
+        why = _(
+            "This decision is a target of the joint agreement “%(title)s”, which a party "
+            "declined to sign, so its terms cannot change here."
+        )
+    else:
+        why = _(
+            "This decision is a target of the joint agreement “%(title)s”, which its parties "
+            "have signed: a signed agreement never changes silently."
+        )
+    amend = _(
+        "Amend the agreement first (a new version that every party signs again); the "
+        "correction then goes into the amendment."
+    )
+    return f"{why % title} {amend}"
+
+
+def _draft_terms(version, decision: Decision):
+    if version is None or decision.indicator_id is None:
+        return None
+    return version.indicator_terms.filter(indicator_id=decision.indicator_id).first()
+
+
+def _draft_parties(*, agreement, version, session: Session, add=None, drop=None, actor) -> None:
+    """Keep the draft's parties those who own its targets: a new owner joins; an owner
+    left with no target leaves (not the cluster's coordinator; at least two parties)."""
+    from superteam.agreements.services import update_draft
+
+    positions = [p.position for p in version.parties.select_related("position__unit")]
+    changed = False
+    if add is not None and add not in positions:
+        positions.append(add)
+        changed = True
+    coordinator_id = session.cluster.coordinator_id
+    if (
+        drop is not None
+        and drop in positions
+        and drop.pk != coordinator_id
+        and len(positions) > 2
+        and not version.indicator_terms.filter(responsible_position=drop).exists()
+    ):
+        positions.remove(drop)
+        changed = True
+    if changed:
+        update_draft(agreement=agreement, actor=actor, title=version.title, parties=positions)
+
+
+def _into_draft(problem: ValidationError, agreement) -> ValidationError:
+    return ValidationError(
+        _("The correction cannot go into the draft of the joint agreement “%(title)s”: %(why)s")
+        % {"title": agreement.title, "why": " ".join(problem.messages)}
+    )
+
+
+def _refresh_reviews(decision: Decision) -> None:
+    """Agenda items of rakor still to come that review the decision follow its text and owner."""
+    items = list(
+        AgendaItem.objects.filter(decision=decision, kind=AgendaKind.REVIEW).exclude(
+            session__rakor__status__in=(RakorStatus.CLOSED, RakorStatus.CANCELLED)
+        )
+    )
+    for item in items:
+        item.title = (_("Review: %(decision)s") % {"decision": decision.text[:200]})[:255]
+        item.presenter_position = decision.owner_position
+    AgendaItem.objects.bulk_update(items, ["title", "presenter_position"])
+
+
+@transaction.atomic
+def edit_decision(*, decision: Decision, actor, reason: str, fingerprint: str = "", **fields):
+    """Correct a decision's text, owner, contributing units, indicator, target, deadline or
+    code, saying why; the ledger keeps the old and new values. Refused once its joint
+    agreement has been sent for signing (see above); written into the agreement's draft."""
+    unknown = set(fields) - set(DECISION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the decision is corrected."))
+    locked = (
+        Decision.objects.select_for_update()
+        .select_related("owner_position__unit", "session__rakor", "session__cluster")
+        .get(pk=decision.pk)
+    )
+    if locked.is_withdrawn:
+        raise ValidationError(_("This decision was withdrawn; it cannot change any more."))
+    if fingerprint and fingerprint != decision_fingerprint(locked):
+        raise ValidationError(
+            _(
+                "Someone else changed this decision while you were editing it. Its current "
+                "values are shown: check them and make your correction again."
+            ),
+            code="stale",
+        )
+    before = _snapshot(locked)
+    old_owner = locked.owner_position
+    units = fields.pop("contributing_units", None)
+    for name in ("text", "indicator_name", "unit_of_measure", "code"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    owner = fields.get("owner_position", old_owner)
+    if owner.regency_id != locked.regency_id:
+        raise ValidationError(_("The owner's position belongs to another regency."))
+    if units is not None and any(u.regency_id != locked.regency_id for u in units):
+        raise ValidationError(_("A contributing unit belongs to another regency."))
+    if "target" in fields and fields["target"] < 0:
+        raise ValidationError(_("The target cannot be negative."))
+    deadline = fields.get("deadline", locked.deadline)
+    if deadline < timezone.localdate(locked.decided_at, locked.session.rakor.tz):
+        raise ValidationError(_("The deadline is before the decision."))
+    code = fields.get("code")
+    if (
+        code
+        and Decision.objects.filter(regency_id=locked.regency_id, code=code)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("Another decision of the regency already has the code “%(code)s”.") % {"code": code}
+        )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean(
+        exclude=["contributing_units", "session", "recorded_by", "agreement", "indicator"]
+    )
+    locked.save(update_fields=list(fields))
+    if units is not None:
+        locked.contributing_units.set(units)
+    after = _snapshot(locked)
+    changes = {
+        k: {"old": before[k], "new": after[k]} for k in DECISION_FIELDS if before[k] != after[k]
+    }
+    if not changes:
+        raise ValidationError(_("Nothing was changed."), code="unchanged")
+    payload = {"reason": reason, "changes": changes}
+    if set(changes) - OUTSIDE_AGREEMENT and locked.agreement_id:
+        refusal = decision_lock(locked, lock=True)
+        if refusal:
+            raise ValidationError(refusal, code="agreement_frozen")
+        agreement, version = _agreement_of(locked)
+        terms = _draft_terms(version, locked)
+        if terms is not None:
+            _edit_draft(locked, agreement=agreement, version=version, terms=terms, actor=actor)
+            _draft_parties(
+                agreement=agreement,
+                version=version,
+                session=locked.session,
+                add=locked.owner_position,
+                drop=old_owner if old_owner != locked.owner_position else None,
+                actor=actor,
+            )
+            payload["agreement"] = {"id": agreement.pk, "version": version.number}
+    if {"text", "owner_position"} & set(changes):
+        _refresh_reviews(locked)
+    record(
+        regency=locked.regency_id,
+        kind="meetings.decision_edited",
+        subject=locked,
+        actor=actor,
+        payload=payload,
+    )
+    return locked
+
+
+def _edit_draft(decision: Decision, *, agreement, version, terms, actor) -> None:
+    """Write the decision's terms into the agreement's draft, keeping what only the
+    agreement holds (baseline, quarterly targets, polarity, programme, budget)."""
+    from superteam.agreements.services import update_indicator
+
+    spec = {
+        "sasaran": decision.text[:300],
+        "name": decision.indicator_name,
+        "unit_of_measure": decision.unit_of_measure,
+        "target": decision.target,
+        "target_high": terms.target_high,
+        "baseline": terms.baseline,
+        "quarterly_targets": terms.quarterly_targets,
+        "polarity": terms.polarity,
+        "aggregation": terms.aggregation,
+        "deadline": decision.deadline,
+        "responsible_position": decision.owner_position,
+        "contributing_units": list(decision.contributing_units.all()),
+        "programme": terms.programme,
+        "budget": terms.budget,
+    }
+    try:
+        update_indicator(agreement=agreement, indicator=decision.indicator, actor=actor, spec=spec)
+    except ValidationError as exc:
+        raise _into_draft(exc, agreement) from None
+
+
+@transaction.atomic
+def withdraw_decision(*, decision: Decision, actor, reason: str) -> Decision:
+    """Withdraw a decision recorded by mistake, saying why: it leaves open decisions,
+    agendas to come and the draft of its agreement; refused once that agreement has been
+    sent for signing (amend it first)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the decision is withdrawn."))
+    locked = (
+        Decision.objects.select_for_update()
+        .select_related("owner_position__unit", "session__rakor", "session__cluster")
+        .get(pk=decision.pk)
+    )
+    if locked.is_withdrawn:
+        raise ValidationError(_("This decision was already withdrawn."))
+    payload = {"reason": reason, "status": locked.status}
+    if locked.agreement_id:
+        refusal = decision_lock(locked, lock=True)
+        if refusal:
+            raise ValidationError(refusal, code="agreement_frozen")
+        agreement, version = _agreement_of(locked)
+        if _draft_terms(version, locked) is not None:
+            from superteam.agreements.services import remove_indicator
+
+            try:
+                remove_indicator(agreement=agreement, indicator=locked.indicator, actor=actor)
+                _draft_parties(
+                    agreement=agreement,
+                    version=version,
+                    session=locked.session,
+                    drop=locked.owner_position,
+                    actor=actor,
+                )
+            except ValidationError as exc:
+                raise _into_draft(exc, agreement) from None
+            payload["agreement"] = {"id": agreement.pk, "version": version.number}
+            locked.agreement = locked.indicator = None
+    now = timezone.now()
+    locked.status = DecisionStatus.DROPPED
+    locked.closed_at = locked.withdrawn_at = now
+    locked.withdrawal_reason = reason
+    locked.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "agreement",
+            "indicator",
+        ]
+    )
+    # Rakor still to come no longer review it; those held keep their agenda as it was.
+    AgendaItem.objects.filter(decision=locked).exclude(
+        session__rakor__status__in=(RakorStatus.CLOSED, RakorStatus.CANCELLED)
+    ).delete()
+    record(
+        regency=locked.regency_id,
+        kind="meetings.decision_withdrawn",
+        subject=locked,
+        actor=actor,
+        payload=payload,
+    )
+    return locked
 
 
 @transaction.atomic

@@ -36,6 +36,8 @@ urlpatterns = [
     path("decisions/overdue/", views.overdue, name="overdue"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision"),
     path("decisions/<int:pk>/status/", views.decision_close, name="decision_close"),
+    path("decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
+    path("decisions/<int:pk>/withdraw/", views.decision_withdraw, name="decision_withdraw"),
     path("unavailability/", views.unavailability, name="unavailability"),
     path(
         "unavailability/<int:pk>/delete/", views.unavailability_delete, name="unavailability_delete"

@@ -31,6 +31,7 @@ from superteam.meetings import services
 from superteam.meetings.explain import describe_all
 from superteam.meetings.forms import (
     AddParticipantForm,
+    DecisionEditForm,
     DecisionForm,
     MinutesForm,
     MoveForm,
@@ -38,7 +39,9 @@ from superteam.meetings.forms import (
     SessionForm,
     SlidesForm,
     UnavailabilityForm,
+    WithdrawDecisionForm,
 )
+from superteam.meetings.history import decision_history
 from superteam.meetings.invitations import build_ics
 from superteam.meetings.models import (
     AgendaItem,
@@ -919,8 +922,113 @@ def decision_detail(request, pk: int):
             if decision.first_evidence_at
             else None,
             "overdue": decision.is_overdue(),
-            "can_close": can(request.actor, "meetings.close_decision", decision),
+            "can_close": can(request.actor, "meetings.close_decision", decision)
+            and not decision.is_withdrawn,
             "statuses": DecisionStatus.choices,
+            "can_edit": can(request.actor, "meetings.edit_decision", decision)
+            and not decision.is_withdrawn,
+            "can_withdraw": can(request.actor, "meetings.withdraw_decision", decision)
+            and not decision.is_withdrawn,
+            "lock": services.decision_lock(decision) if not decision.is_withdrawn else "",
+            "can_amend": _can_amend(request, decision),
+            "history": decision_history(decision),
+            "can_read_ledger": can(request.actor, "ledger.view", decision),
+        },
+    )
+
+
+@login_required
+def decision_edit(request, pk: int):
+    """Correct a decision (a typo, the wrong owner, target or deadline), saying why."""
+    decision = _decision(request, pk, "meetings.edit_decision")
+    if decision.is_withdrawn:
+        messages.error(request, _("This decision was withdrawn; it cannot change any more."))
+        return redirect("meetings:decision", pk=decision.pk)
+    lock = services.decision_lock(decision)
+    form = DecisionEditForm(
+        request.POST or None,
+        decision=decision,
+        fingerprint=services.decision_fingerprint(decision),
+        locked=bool(lock),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_decision(
+                decision=decision,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                fingerprint=form.cleaned_data["fingerprint"],
+                **form.changed_values(),
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "stale":
+                form.add_error(None, exc.messages)
+            else:  # show the current values to make the correction again
+                _errors(request, exc)
+                decision = _decision(request, pk, "meetings.edit_decision")
+                lock = services.decision_lock(decision)
+                form = DecisionEditForm(
+                    decision=decision,
+                    fingerprint=services.decision_fingerprint(decision),
+                    locked=bool(lock),
+                )
+                form.initial["reason"] = request.POST.get("reason", "")
+        else:
+            messages.success(request, _("The decision was corrected."))
+            return redirect("meetings:decision", pk=decision.pk)
+    return render(
+        request,
+        "meetings/decision_edit.html",
+        {
+            "form": form,
+            "decision": decision,
+            "lock": lock,
+            "session": decision.session,
+            "can_amend": _can_amend(request, decision),
+        },
+    )
+
+
+def _can_amend(request, decision: Decision) -> bool:
+    """Whether to link a refused correction straight to amending the agreement."""
+    from superteam.agreements.models import AgreementStatus
+
+    agreement = decision.agreement
+    return (
+        agreement is not None
+        and agreement.status != AgreementStatus.CLOSED
+        and can(request.actor, "agreements.edit", agreement)
+    )
+
+
+@login_required
+def decision_withdraw(request, pk: int):
+    """Withdraw a decision recorded by mistake, saying why (confirmation page on a phone)."""
+    decision = _decision(request, pk, "meetings.withdraw_decision")
+    if decision.is_withdrawn:
+        messages.info(request, _("This decision was already withdrawn."))
+        return redirect("meetings:decision", pk=decision.pk)
+    lock = services.decision_lock(decision)
+    form = WithdrawDecisionForm(request.POST or None)
+    if request.method == "POST" and not lock and form.is_valid():
+        try:
+            services.withdraw_decision(
+                decision=decision, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The decision was withdrawn."))
+            return redirect("meetings:decision", pk=decision.pk)
+    return render(
+        request,
+        "meetings/decision_withdraw.html",
+        {
+            "form": form,
+            "decision": decision,
+            "lock": lock,
+            "session": decision.session,
+            "can_amend": _can_amend(request, decision),
         },
     )
 

@@ -92,6 +92,10 @@ CASES = [
         data=lambda p: {"status": "done"},
         ok=302,
     ),
+    # Whoever records the session's decisions (the organiser, the minute-taker) corrects
+    # or withdraws them; GET shows the form (POSTs are tested in test_decision_edits.py).
+    Case("meetings:decision_edit", GOVERNORS | {"kabid"}, args=w("decision")),
+    Case("meetings:decision_withdraw", GOVERNORS | {"kabid"}, args=w("decision")),
     Case("meetings:unavailability", SIGNED_IN),
     Case(
         "meetings:unavailability_delete",

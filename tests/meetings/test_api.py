@@ -46,3 +46,16 @@ def test_schedule_decisions_and_check_in_through_the_api(personas, client, clock
     assert response.status_code == 200 and response.json()["method"] == "qr"
     assert client.post(url, headers=bearer(personas.staff)).status_code == 403
     assert client.get("/api/meetings/rakor").status_code == 401
+
+
+def test_a_withdrawn_decision_says_so_in_the_api(personas, client):
+    """Withdrawn is kept as status "dropped" (every consumer leaves it out); the API says
+    when it was withdrawn so that an app can tell it from one the meeting gave up."""
+    decision = world(personas)["decision"]
+    headers = bearer(personas.kasi)
+    url = f"/api/meetings/decisions/{decision.pk}"
+    assert client.get(url, headers=headers).json()["withdrawn_at"] is None
+    services.withdraw_decision(decision=decision, actor=personas.admin, reason="Salah catat")
+    row = client.get(url, headers=headers).json()
+    assert row["status"] == "dropped" and row["withdrawn_at"] is not None
+    assert client.get("/api/meetings/decisions", headers=headers).json() == []

@@ -600,7 +600,7 @@ def test_a_failed_decision_leaves_nothing_half_written(personas):
             indicator_name="x",
             unit_of_measure="x",
             target=Decimal(1),
-            deadline=timezone.localdate() - datetime.timedelta(days=1),
+            deadline=session.day - datetime.timedelta(days=1),
         )
     assert Decision.objects.count() == count
     assert Entry.objects.count() == entries
@@ -626,6 +626,37 @@ def test_a_deadline_is_compared_with_the_decision_date_where_the_regency_is(pers
         services.record_decision(**kwargs, deadline=datetime.date(2026, 11, 29))
     decision = services.record_decision(**kwargs, deadline=datetime.date(2026, 11, 30))
     assert decision.deadline == datetime.date(2026, 11, 30)
+
+
+def test_a_decision_typed_up_after_the_session_is_dated_at_the_session(personas, clock):
+    """The minute-taker records the decisions a week after the meeting: a deadline between
+    the meeting and today is accepted, and time to action counts from the meeting."""
+    session = world(personas)["session"]  # 5 January 2026, 08:00–10:00 WIB
+    clock(session.ends_at + datetime.timedelta(days=7))
+    decision = services.record_decision(
+        session=session,
+        actor=personas.kabid,
+        text="Posyandu lansia",
+        owner_position=Position.objects.get(code="DINKES-HEAD"),
+        indicator_name="x",
+        unit_of_measure="x",
+        target=Decimal(1),
+        deadline=session.day + datetime.timedelta(days=3),
+    )
+    assert decision.decided_at == session.ends_at
+    # During the session, a decision is dated when it is recorded.
+    during = clock(session.starts_at + datetime.timedelta(minutes=30))
+    decision = services.record_decision(
+        session=session,
+        actor=personas.kabid,
+        text="Data lansia",
+        owner_position=Position.objects.get(code="DINKES-HEAD"),
+        indicator_name="x",
+        unit_of_measure="x",
+        target=Decimal(1),
+        deadline=session.day,
+    )
+    assert decision.decided_at == during
 
 
 def test_a_run_the_worker_never_finished_does_not_block_the_next(personas):

@@ -336,3 +336,14 @@ def test_unavailability_is_declared_and_withdrawn(personas, client_as):
     assert personas.staff.unavailabilities.count() == 1
     client.post(reverse("meetings:unavailability_delete", args=[entry.pk]))
     assert not personas.staff.unavailabilities.exists()
+
+
+def test_the_session_page_jumps_to_minutes_and_decisions_on_a_phone(personas, client_as):
+    """A session's agenda runs to a hundred items: the secretary on a phone jumps straight
+    to the minutes and the decisions."""
+    session = world(personas)["session"]
+    html = client_as(personas.kabid).get(reverse("meetings:session", args=[session.pk]))
+    html = html.content.decode()
+    assert '<a href="#minutes">Notulen</a>' in html
+    assert '<a href="#decisions">1 keputusan</a>' in html
+    assert 'id="decisions"' in html and 'id="minutes"' in html
