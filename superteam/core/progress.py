@@ -17,6 +17,7 @@ class Progress:
         self.total, self.label, self.width = max(total, 1), label, width
         self.stream = stream or sys.stdout
         self.done = 0
+        self.stopped = False
         self._last_draw = 0.0
         self._last_decile = -1
         self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
@@ -27,12 +28,16 @@ class Progress:
         return self
 
     def __exit__(self, *exc) -> None:
-        if exc[0] is None:
+        if exc[0] is None and not self.stopped:
             self.done = self.total
         self._draw(force=True)
         if self._tty:
             self.stream.write("\n")
         self.stream.flush()
+
+    def stop_at(self, done: int) -> None:
+        """The work ended early (a broken chain): the bar ends here, not at 100 %."""
+        self.done, self.stopped = min(done, self.total), True
 
     def advance(self, n: int = 1) -> None:
         self.done = min(self.total, self.done + n)

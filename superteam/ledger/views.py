@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from superteam.core.permissions import require
 from superteam.core.tenancy import current_regency
-from superteam.ledger.models import Checkpoint, Entry, Head, Verification
+from superteam.ledger.models import GENESIS_HASH, Checkpoint, Entry, Head, Verification
 from superteam.ledger.services import (
+    chain_hash,
     entry_document,
     export_checkpoints,
     make_checkpoint,
@@ -114,11 +115,24 @@ def entry(request, seq: int):
         payload=item.payload,
         created_at=item.created_at,
     )
+    # This entry checked on its own (the page an auditor opens from "first broken entry"):
+    # its content against its hash, and its link to the entry before.
+    recomputed = chain_hash(item.prev_hash, document)
+    before = (
+        Entry.objects.filter(regency=regency, seq=item.seq - 1)
+        .values_list("hash", flat=True)
+        .first()
+        if item.seq > 1
+        else GENESIS_HASH
+    )
     return render(
         request,
         "ledger/entry.html",
         {
             "entry": item,
+            "recomputed": recomputed,
+            "content_ok": recomputed == item.hash,
+            "link_ok": before == item.prev_hash,
             "document": json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True),
             "subject_url": subject_link(item.subject_type, item.subject_id),
             "last_seq": Head.objects.filter(regency=regency).values_list("seq", flat=True).first(),

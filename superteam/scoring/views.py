@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -74,6 +75,16 @@ def _regency(request):
     return regency
 
 
+def _key(value) -> int | None:
+    """A primary key from the query string, or None for anything else (a hand-edited
+    address gets the default page, not a server error)."""
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        return None
+    return key if 0 < key < 2**63 else None
+
+
 def _family(request) -> str:
     family = request.GET.get("family", "")
     return family if family in Family.values else Family.AGENCIES
@@ -111,8 +122,18 @@ def _live_rows(model, family, cluster, page_number):
     qs = UnitScore.objects.filter(model=model).select_related("unit")
     qs = qs.filter(unit__clusters=cluster) if cluster is not None else qs.filter(family=family)
     page = Paginator(qs.order_by("-final", "-score", "unit__name"), PAGE_SIZE).get_page(page_number)
-    for offset, row in enumerate(page.object_list, start=page.start_index()):
-        row.board_rank = offset
+    # Competition ranking as published (ties share a rank): the page's first rank is one
+    # more than the rows ahead of it, the others follow from the order.
+    last, rank = None, 0
+    for place, row in enumerate(page.object_list, start=page.start_index()):
+        key = (row.final, row.score)
+        if last is None:
+            ahead = Q(final__gt=row.final) | Q(final=row.final, score__gt=row.score)
+            rank = qs.filter(ahead).count() + 1
+        elif key != last:
+            rank = place
+        last = key
+        row.board_rank = rank
     return page
 
 
@@ -127,11 +148,10 @@ def leaderboard(request):
     live = request.GET.get("view") == "live"
     model = services.current_model(regency=regency)
     snapshot = None
-    if request.GET.get("snapshot"):
+    snapshot_pk = _key(request.GET.get("snapshot"))
+    if snapshot_pk is not None:
         snapshot = (
-            Snapshot.objects.filter(regency=regency, pk=request.GET["snapshot"])
-            .select_related("model")
-            .first()
+            Snapshot.objects.filter(regency=regency, pk=snapshot_pk).select_related("model").first()
         )
     snapshot = snapshot or services.latest_snapshot(regency=regency)
     if live:
@@ -337,6 +357,20 @@ def _signals(signals: dict, model: ScoringModel) -> list[dict]:
     ]
 
 
+def _blend_step(signals: list[dict], model: ScoringModel, score: Decimal, final: Decimal):
+    """The last step of the explanation when the model blends local signals in: the
+    ranking figure from the index and the signals that were available (None otherwise)."""
+    if not model.blend_total:
+        return None
+    used = [s for s in signals if s["weight"] and s["score"] is not None]
+    return {
+        "rest": Decimal(100) - sum((s["weight"] for s in used), Decimal(0)),
+        "score": score,
+        "parts": used if score > 0 else [],
+        "final": final,
+    }
+
+
 @login_required
 def unit_score(request, pk: int):
     """A unit's live index explained line by line, its published history and signals."""
@@ -357,6 +391,7 @@ def unit_score(request, pk: int):
         SnapshotRow.objects.filter(snapshot=snapshot, unit=unit).first() if snapshot else None
     )
     history = services.score_history(unit=unit)
+    signals = _signals(live.signals if live else {}, model)
     context = {
         "unit": unit,
         "family": family,
@@ -366,7 +401,8 @@ def unit_score(request, pk: int):
         "lines": _explain(live.lines, indicators) if live else [],
         "innovations": live.innovations if live else [],
         "formula": _formula(live.__dict__, model) if live else None,
-        "signals": _signals(live.signals if live else {}, model),
+        "signals": signals,
+        "blend": _blend_step(signals, model, live.score, live.final) if live else None,
         "snapshot": snapshot,
         "published": published,
         "history": [(week.strftime("%d/%m"), float(score)) for week, score, _rank in history],
@@ -400,6 +436,10 @@ def snapshot_unit(request, pk: int, unit_pk: int):
         "basic_affairs": detail["basic_affairs"],
         "quantity_max": detail["quantity_max"],
     }
+    signals = _signals(row.signals or {}, model)
+    board = SnapshotRow.objects.filter(snapshot_id=pk, family=row.family).select_related("unit")
+    ahead = board.filter(rank__lt=row.rank).order_by("-rank", "unit__name").first()
+    behind = board.filter(rank__gt=row.rank).order_by("rank", "unit__name").first()
     context = {
         "row": row,
         "unit": row.unit,
@@ -408,7 +448,16 @@ def snapshot_unit(request, pk: int, unit_pk: int):
         "lines": _explain(detail.get("lines", []), indicators),
         "innovations": detail.get("innovations", []),
         "formula": _formula(data, model),
-        "signals": _signals(row.signals or {}, model),
+        "signals": signals,
+        "blend": _blend_step(signals, model, row.score, row.final),
+        "blended": model.blend_total > 0,
+        # Why this rank: how many compete, and the units just ahead and just behind.
+        "competitors": board.count(),
+        "ahead": ahead,
+        "behind": behind,
+        # The board ranks by ``final`` (equal to the index when nothing is blended in).
+        "gap_ahead": ahead.final - row.final if ahead else None,
+        "gap_behind": row.final - behind.final if behind else None,
         "tones": CATEGORY_TONE,
     }
     return render(request, "scoring/snapshot_unit.html", context)

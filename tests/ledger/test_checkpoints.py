@@ -190,3 +190,19 @@ def test_the_nightly_job_signs_a_checkpoint_and_verifies_every_chain():
     assert Checkpoint.objects.get(regency=regency).seq == 3
     verification = Verification.objects.get(regency=regency)
     assert verification.ok and verification.checked == 3
+
+
+def test_verify_ledger_progress_stops_where_the_chain_breaks():
+    """The progress of a broken chain ends at the entries found sound, not at 100 %."""
+    regency = _chain(12)
+    Entry.objects.filter(regency=regency, seq=8).update(kind="test.forged")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_ledger", regency=regency.code, stdout=out)
+    progress = [line for line in out.getvalue().splitlines() if line.startswith("Ledger ")]
+    assert progress[-1].startswith(f"Ledger {regency.code}:  58% (7/12")
+    assert "100%" not in out.getvalue()
+    sound = io.StringIO()
+    Entry.objects.filter(regency=regency, seq=8).update(kind="test.event")
+    call_command("verify_ledger", regency=regency.code, stdout=sound)
+    assert "100% (12/12" in sound.getvalue()

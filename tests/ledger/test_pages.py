@@ -47,6 +47,29 @@ def test_an_entry_shows_what_its_hash_covers(personas, client):
     assert entry.hash in page and entry.prev_hash in page and "&quot;seq&quot;: 2" in page
 
 
+def test_an_entry_checks_itself_for_the_auditor(personas, client):
+    """The page an auditor opens from "first broken entry" says what is wrong with it:
+    content that no longer gives its hash, or a link to an entry before that was changed."""
+    fill(personas.regency, 4)
+    client.force_login(personas.verifier)
+
+    def page(seq):
+        return client.get(reverse("ledger:entry", args=[seq])).content.decode()
+
+    assert "Entri ini utuh" in page(3) and "Diubah:" not in page(3)
+    Entry.objects.filter(regency=personas.regency, seq=3).update(payload={"i": 99})
+    altered = page(3)
+    assert "Diubah: isi entri ini tidak lagi menghasilkan hash" in altered
+    assert "Entri ini utuh" not in altered and "Hash isi saat ini" in altered
+    assert "Terputus:" not in altered
+    # An intruder who also fixes entry 3's hash leaves entry 4 pointing at the old one.
+    entry = Entry.objects.get(regency=personas.regency, seq=3)
+    Entry.objects.filter(pk=entry.pk).update(hash="e" * 64)
+    unlinked = page(4)
+    assert "Terputus: hash entri sebelumnya" in unlinked and "Diubah:" not in unlinked
+    assert "Entri ini utuh" in page(1)
+
+
 def test_verify_now_and_sign_a_checkpoint_from_the_page(personas, client):
     fill(personas.regency, 4)
     client.force_login(personas.verifier)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils import timezone
 
 from superteam.scoring import services
@@ -73,3 +74,86 @@ def test_a_snapshot_carries_the_previous_rank_and_index(personas):
         r.unit_id: (r.rank, r.previous_rank, r.score, r.detail)
         for r in SnapshotRow.objects.filter(snapshot=first)
     } == {u: (r.rank, r.previous_rank, r.score, r.detail) for u, r in before.items()}
+
+
+def _board_ranks(page: str) -> list[tuple[str, str]]:
+    """(rank, unit name) of each row of a board page."""
+    import re
+
+    return re.findall(
+        r'<tr><td class="num">(\d+)[^<]*(?:<span[^>]*>.*?</span>)*\s*</td>\s*<th scope="row">'
+        r"<a [^>]*>([^<]+)</a>",
+        page,
+        re.S,
+    )
+
+
+def test_the_live_board_ranks_ties_as_the_published_one(personas, client_as):
+    """Units with the same live index share a rank (competition ranking), on every page,
+    as on the published board: not 3, 4, 5, ... by name."""
+    p = personas
+    _board(p, 9)
+    services.publish_snapshot(regency=p.regency, actor=p.admin)
+    client = client_as(p.admin)
+    url = reverse("scoring:leaderboard")
+    published = _board_ranks(client.get(url, {"family": "puskesmas"}).content.decode())
+    live = _board_ranks(client.get(url, {"family": "puskesmas", "view": "live"}).content.decode())
+    assert len(live) == 10 and sorted(live) == sorted(published)
+    assert [rank for rank, _name in live] == ["1", "2"] + ["3"] * 8
+    # The tie continues across pages: the second page's first row keeps the shared rank.
+    with override_page_size(4):
+        second = client.get(url, {"family": "puskesmas", "view": "live", "page": 2})
+    assert [rank for rank, _name in _board_ranks(second.content.decode())] == ["3"] * 4
+
+
+def override_page_size(size):
+    from unittest import mock
+
+    return mock.patch("superteam.scoring.views.PAGE_SIZE", size)
+
+
+def test_a_hand_edited_snapshot_address_shows_the_latest_board(personas, client_as):
+    p = personas
+    _board(p, 2)
+    services.publish_snapshot(regency=p.regency, actor=p.admin)
+    client = client_as(p.admin)
+    for value in ("abc", "1.5", "-3", "9" * 30, "²"):
+        response = client.get(
+            reverse("scoring:leaderboard"), {"family": "puskesmas", "snapshot": value}
+        )
+        assert response.status_code == 200, value
+        assert "PKM 00" in response.content.decode()
+
+
+def test_the_public_board_of_an_empty_family_says_so(personas, client):
+    """Scores are published, but no hospital competes: the page says there is no unit on
+    this board, not that nothing has been published."""
+    p = personas
+    _board(p, 2)
+    services.publish_snapshot(regency=p.regency, actor=p.admin)
+    page = client.get(reverse("scoring:public"), {"family": "hospitals"}).content.decode()
+    assert "Tidak ada unit di peringkat ini." in page
+    assert "Belum ada nilai yang terbit." not in page
+    board = client.get(reverse("scoring:public"), {"family": "puskesmas"}).content.decode()
+    assert "PKM 00" in board
+
+
+def test_a_published_rank_names_the_units_just_ahead_and_behind(personas, client_as):
+    p = personas
+    units = _board(p, 3)
+    snap = services.publish_snapshot(regency=p.regency, actor=p.admin)
+    rows = {r.unit_id: r for r in SnapshotRow.objects.filter(snapshot=snap)}
+    first, second = rows[units[0].pk], rows[units[1].pk]
+    client = client_as(p.head)
+    page = client.get(
+        reverse("scoring:snapshot_unit", args=[snap.pk, units[1].pk])
+    ).content.decode()
+    gap = f"{first.final - second.final:.2f}".replace(".", ",")
+    competitors = SnapshotRow.objects.filter(snapshot=snap, family="puskesmas").count()
+    assert f"peringkat dari {competitors}" in page
+    assert "Tepat di atas, peringkat 1: PKM 00 dengan" in page and f"({gap} lebih tinggi)" in page
+    assert reverse("scoring:snapshot_unit", args=[snap.pk, units[0].pk]) in page
+    # Behind it, every unit without evidence shares rank 3; the first by name is named.
+    assert "Tepat di bawah, peringkat 3:" in page
+    top = client.get(reverse("scoring:snapshot_unit", args=[snap.pk, units[0].pk])).content.decode()
+    assert "Tidak ada unit di atasnya pada papan peringkat ini." in top

@@ -182,3 +182,42 @@ def test_the_2026_variant_loads_as_a_draft(personas, client_as):
     assert mandatory == {"regulasi", "sdm", "kecepatan-penciptaan", "kemanfaatan", "video"}
     page = client.get(model.get_absolute_url()).content.decode()
     assert "kelembagaan 63, satu inovasi 111, kuantitas 76" in page
+
+
+def test_the_explanation_ends_with_the_figure_the_board_ranks_by(personas, client_as):
+    """With local signals blended in, the rank follows another figure than the index: the
+    explanation shows that last step, so a head can see why the rank is what it is."""
+    from superteam.scoring.models import UnitScore
+
+    p = personas
+    scored(p, p.puskesmas, "Jemput Bola", {"regulasi": 3, "sdm": 2})
+    model = services.copy_model(model=services.current_model(regency=p.regency), actor=p.admin)
+    services.update_draft(
+        model=model,
+        actor=p.admin,
+        fields={"weight_compliance": Decimal("20"), "weight_decision_speed": Decimal("5")},
+    )
+    services.activate_model(model=model, actor=p.admin)
+    live = UnitScore.objects.get(unit=p.puskesmas, model=model)
+    assert live.score > 0
+    # Compliance was read (90 %); no decision is owned here, so its 5 % stays with the index.
+    final = ((80 * live.score + 20 * Decimal(90)) / 100).quantize(Decimal("0.01"))
+    UnitScore.objects.filter(pk=live.pk).update(
+        signals={"compliance": "90", "decision_days": None}, final=final
+    )
+    snap = services.publish_snapshot(regency=p.regency, actor=p.admin)
+    client = client_as(p.head)
+
+    def comma(value):
+        return f"{value:.2f}".replace(".", ",")
+
+    for url in (
+        reverse("scoring:snapshot_unit", args=[snap.pk, p.puskesmas.pk]),
+        reverse("scoring:unit", args=[p.puskesmas.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert f"Dengan sinyal lokal: 80% × indeks {comma(live.score)}" in page, url
+        assert "+ 20% × 90" in page and f"= <strong>{comma(final)}</strong>" in page
+        assert "Papan peringkat mengurutkan menurut angka ini." in page
+    unit_page = client.get(reverse("scoring:unit", args=[p.puskesmas.pk])).content.decode()
+    assert f"diurutkan menurut {comma(final)} dengan sinyal lokal" in unit_page

@@ -43,6 +43,8 @@ class Command(BaseCommand):
                     published=published.get(regency.pk, []),
                     progress=bar.advance,
                 )
+                if not report.ok:
+                    bar.stop_at(report.checked)  # not 100 %: the rest is unchecked
             for p in problems:
                 self.stdout.write(
                     self.style.WARNING(f"  checkpoint #{p.seq} of {p.at}: {p.reason}")
