@@ -383,10 +383,10 @@ def _indicator_table(pdf: AgreementPDF, terms) -> None:
             _("Performance indicator"),
             pgettext("unit of measure", "Unit"),
             _("Target"),
-            "Tw I",
-            "Tw II",
-            "Tw III",
-            "Tw IV",
+            pgettext("quarter", "Q1"),
+            pgettext("quarter", "Q2"),
+            pgettext("quarter", "Q3"),
+            pgettext("quarter", "Q4"),
         ],
     )
     for t in terms:

@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from superteam.agreements import achievement, canonical, importing, pdf, services
@@ -889,10 +889,20 @@ def document_json(request, code: str):
 # --- Realisation and achievement ---------------------------------------------------------
 
 
+def _quarter_labels() -> list[str]:
+    """Q1–Q4 in English, Tw I–IV (triwulan) in Indonesian."""
+    return [
+        pgettext("quarter", "Q1"),
+        pgettext("quarter", "Q2"),
+        pgettext("quarter", "Q3"),
+        pgettext("quarter", "Q4"),
+    ]
+
+
 def _chart_points(terms, values) -> tuple[list, list]:
     """(realised, milestone) by quarter end: the aggregated value reached by each quarter."""
     points, milestones = [], []
-    labels = ["Tw I", "Tw II", "Tw III", "Tw IV"]
+    labels = _quarter_labels()
     today = timezone.localdate()
     for label, end, target in zip(
         labels, achievement.quarter_ends(terms.version.year), terms.quarterly_targets, strict=True
@@ -1015,9 +1025,7 @@ def unit_page(request, pk: int):
     )
     series = services.realisation_series(i.pk for i in indicators)
     quarters = []
-    for label, end in zip(
-        ["Tw I", "Tw II", "Tw III", "Tw IV"], achievement.quarter_ends(year), strict=True
-    ):
+    for label, end in zip(_quarter_labels(), achievement.quarter_ends(year), strict=True):
         values = []
         for ind in indicators:
             t = ind.terms

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -405,7 +406,8 @@ def unit_score(request, pk: int):
         "blend": _blend_step(signals, model, live.score, live.final) if live else None,
         "snapshot": snapshot,
         "published": published,
-        "history": [(week.strftime("%d/%m"), float(score)) for week, score, _rank in history],
+        # "7 Des" / "7 Dec": a day and a named month, not "07/12" (7 December or 12 July?).
+        "history": [(date_format(week, "j M"), float(score)) for week, score, _rank in history],
         "tones": CATEGORY_TONE,
     }
     return render(request, "scoring/unit.html", context)

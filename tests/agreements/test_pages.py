@@ -330,3 +330,20 @@ def test_a_tampered_sign_as_position_is_explained(circulating, personas, client)
     ).content.decode()
     assert "Anda tidak dapat menandatangani sebagai jabatan ini" in page
     assert not Signature.objects.exists()
+
+
+def test_quarters_are_named_in_the_pages_language(active, personas, client):
+    """The quarter columns and chart labels said "Tw I" (triwulan) on English pages too."""
+    client.force_login(personas.head)
+    indicator = active.active_version.indicator_terms.first().indicator
+    urls = [
+        reverse("agreements:detail", args=[active.pk]),
+        reverse("agreements:indicator", args=[indicator.pk]),
+    ]
+    for url in urls:
+        client.cookies["superteam_language"] = "id"
+        indonesian = client.get(url).content.decode()
+        assert "Tw I" in indonesian and "Tw IV" in indonesian, url
+        client.cookies["superteam_language"] = "en"
+        english = client.get(url).content.decode()
+        assert "Tw I" not in english and "Q1" in english and "Q4" in english, url

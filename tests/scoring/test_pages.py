@@ -221,3 +221,10 @@ def test_the_explanation_ends_with_the_figure_the_board_ranks_by(personas, clien
         assert "Papan peringkat mengurutkan menurut angka ini." in page
     unit_page = client.get(reverse("scoring:unit", args=[p.puskesmas.pk])).content.decode()
     assert f"diurutkan menurut {comma(final)} dengan sinyal lokal" in unit_page
+    # The history chart names the week's month ("07/12" read as 12 July in English).
+    months_id = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    assert f"{snap.week.day} {months_id[snap.week.month - 1]}" in unit_page
+    assert snap.week.strftime("%d/%m") not in unit_page
+    client.cookies["superteam_language"] = "en"
+    english = client.get(reverse("scoring:unit", args=[p.puskesmas.pk])).content.decode()
+    assert f"{snap.week.day} {snap.week:%b}" in english

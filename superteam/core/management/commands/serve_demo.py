@@ -1,9 +1,11 @@
 """Serve a demo installation: the web server and the background-task worker together."""
 
+import os
 import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -16,6 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, **options):
+        env = dict(os.environ)
+        if "SITE_URL" not in env:
+            # Links in emails and the rakor's check-in QR codes point at this server (they
+            # pointed at :8000 whatever --port said).
+            env["SITE_URL"] = settings.SITE_URL = f"http://{options['host']}:{options['port']}"
+        # Stopped with SIGTERM (kill, a service manager), the worker and scheduler stop too:
+        # by default the signal ended this process at once and left them running.
+        signal.signal(signal.SIGTERM, _exit)
         worker = subprocess.Popen(
             [
                 sys.executable,
@@ -27,10 +37,9 @@ class Command(BaseCommand):
                 "1",
                 "--no-reload",
             ],
+            env=env,
         )
-        scheduler = subprocess.Popen(
-            [sys.executable, "manage.py", "run_scheduler"],
-        )
+        scheduler = subprocess.Popen([sys.executable, "manage.py", "run_scheduler"], env=env)
         self.stdout.write(
             f"Task worker (pid {worker.pid}) and scheduler (pid {scheduler.pid}) started."
         )
@@ -45,3 +54,7 @@ class Command(BaseCommand):
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def _exit(signum, frame):
+    raise SystemExit(128 + signum)
