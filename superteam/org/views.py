@@ -5,6 +5,7 @@ read level by level by materialised path, never node by node.
 """
 
 import datetime
+import re
 import uuid
 
 from django.contrib import messages
@@ -278,6 +279,20 @@ def person_detail(request, pk: int):
     return render(request, "org/person_detail.html", context)
 
 
+def _person_match(query: str) -> Q:
+    """Every word of the query in the name (in any order), the username, or the start of
+    the NIP as printed on decrees and ID cards, with spaces: ``19891013 201910 1 287``."""
+    match = Q(username__iexact=query)
+    by_name = Q()
+    for word in query.split():
+        by_name &= Q(full_name__icontains=word)
+    match |= by_name
+    digits = re.sub(r"[\s.\-]", "", query)
+    if digits.isdigit():
+        match |= Q(nip__startswith=digits)
+    return match
+
+
 @login_required
 def people(request):
     """Find a person by name, NIP or username."""
@@ -286,9 +301,7 @@ def people(request):
     query = request.GET.get("q", "").strip()
     qs = Person.objects.none()
     if query:
-        qs = Person.objects.filter(regency=regency, is_active=True).filter(
-            Q(full_name__icontains=query) | Q(nip__startswith=query) | Q(username__iexact=query)
-        )
+        qs = Person.objects.filter(regency=regency, is_active=True).filter(_person_match(query))
     page = Paginator(qs.order_by("full_name"), 30).get_page(request.GET.get("page"))
     holders = (
         Assignment.objects.current()
@@ -434,6 +447,7 @@ def _preview(request, regency, plan, content: bytes, filename: str, status: int 
         "problems": problems[:PROBLEMS_SHOWN],
         "problem_total": len(problems),
         "bad_rows": len({(p.sheet, p.row) for p in problems}),
+        "empty": not any(sum(c.as_dict().values()) for c in plan.counts.values()),
     }
     return render(request, "org/workbook_preview.html", context, status=status)
 
@@ -503,7 +517,5 @@ def workbook_export(request):
     require(request, "org.manage", regency)
     language = translation.get_language()
     stamp = timezone.localdate().isoformat()
-    return _download(
-        export_workbook(regency=regency, language=language),
-        f"{_('organisation')}-{regency.slug}-{stamp}.xlsx",
-    )
+    name = _("organisation-%(regency)s-%(date)s") % {"regency": regency.slug, "date": stamp}
+    return _download(export_workbook(regency=regency, language=language), name + ".xlsx")

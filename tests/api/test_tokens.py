@@ -58,6 +58,17 @@ def test_each_person_sees_and_revokes_only_their_own_tokens(personas, client_as)
     assert client.get(reverse("tokens:revoke", args=[mine.pk])).status_code == 405
 
 
+def test_revoking_asks_first_and_each_token_is_one_block_on_a_phone(personas, client_as):
+    issue_token(person=personas.staff, name="Ponsel <lama>")
+    page = client_as(personas.staff).get(reverse("tokens:list")).content.decode()
+    # Revoking cannot be undone: the form asks first, naming the token (escaped).
+    assert 'data-confirm="Cabut token “Ponsel &lt;lama&gt;”?' in page
+    assert 'onsubmit="return window.confirm(this.dataset.confirm)"' in page
+    # The table stacks on a phone (org.css), so the Revoke button is not off-screen.
+    assert "org/org.css" in page and '<table class="stack-sm tokens">' in page
+    assert 'data-label="Status"' in page
+
+
 def test_the_profile_page_leads_to_the_token_page(personas, client_as):
     page = client_as(personas.staff).get(reverse("org:person", args=[personas.staff.pk]))
     assert reverse("tokens:list") in page.content.decode()

@@ -130,3 +130,21 @@ def test_session_and_csrf_cookies_are_protected(personas, client):
         reverse("login"), {"username": personas.kasi.username, "password": f.PASSWORD}
     )
     assert refused.status_code == 403
+
+
+def test_a_wrong_password_message_reads_naturally_in_indonesian(personas, client):
+    # Django's own message put the field's name inside the sentence: in Indonesian it read
+    # "Masukkan nama pengguna nama pengguna dan sandi yang benar".
+    response = sign_in(client, personas.kasi.username, "not the password")
+    page = response.content.decode()
+    assert "nama pengguna nama pengguna" not in page.lower()
+    assert "Nama pengguna atau kata sandi salah." in page
+
+
+def test_the_lockout_page_names_the_configured_wait(personas, client, settings):
+    settings.AXES_COOLOFF_TIME = 1  # hours, as AXES_COOLOFF_HOURS=1 would set it
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = sign_in(client, personas.kasi.username, "wrong")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "selama 60 menit" in page and "15 menit" not in page

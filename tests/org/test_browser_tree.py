@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_sign_in_switch_language_and_browse_the_tree(live_server, personas, browser_context):
     page = browser_context.new_page()
     sign_in_browser(page, live_server, personas.kasi.username, PASSWORD)
-    assert page.locator("h1").first.inner_text().startswith("Selamat datang")
+    assert page.locator("h1").first.inner_text().startswith("Halo")
 
     page.click("text=Organisasi")
     page.wait_for_selector("text=Pohon unit")

@@ -519,7 +519,7 @@ def test_bad_rows_are_shown_and_nothing_waits_for_confirmation(
 
     page = response.content.decode()
     assert "Tidak ada yang diimpor: 1 baris perlu diperbaiki." in page
-    assert f'<td class="num">{number}</td>' in page
+    assert f'<td class="num" data-label="Baris">{number}</td>' in page
     assert "Kode induk NOPE tidak dikenal" in page
     # The bad row is not counted among the rows the workbook would add.
     assert response.context["plan"].summary()["units"] == {
@@ -530,6 +530,32 @@ def test_bad_rows_are_shown_and_nothing_waits_for_confirmation(
     assert response.context["token"] == "" and "Impor sekarang" not in page
     assert not list(private_storage.rglob("*.xlsx"))
     assert not Unit.objects.filter(code="X1").exists()
+
+
+def test_problems_are_listed_one_block_each_on_a_phone(personas, client_as, private_storage):
+    # Four narrow columns on a phone broke "Penugasan" into "Penug/asan": each problem is a
+    # block of labelled values there (org.css, table.stack-sm).
+    rows = exported(personas.regency)
+    _append(rows, "units", code="X1", parent="NOPE", kind="seksi", name="X")
+    response = client_as(personas.admin).post(
+        reverse("org:import"), {"workbook": upload(build(rows))}
+    )
+    page = response.content.decode()
+    problems_table = page[page.index('id="problems-heading"') :]
+    problems_table = problems_table[: problems_table.index("</table>")]
+    assert '<table class="stack-sm">' in problems_table
+    for label in ("Baris", "Kolom", "Masalah"):
+        assert f'data-label="{label}"' in problems_table
+
+
+def test_an_empty_workbook_says_it_has_no_rows(personas, client_as, private_storage):
+    client = client_as(personas.admin)
+    template = client.get(reverse("org:import_template")).content
+    response = client.post(reverse("org:import"), {"workbook": upload(template)})
+    page = response.content.decode()
+    assert "Berkas tidak berisi baris untuk diimpor" in page
+    assert "sama persis" not in page  # it used to say the file matched the organisation
+    assert response.context["token"] == ""
 
 
 def test_cancel_leaves_everything_as_it_was(personas, client_as, private_storage):
@@ -639,6 +665,15 @@ def test_template_in_the_users_language(language, sheets, header, personas, clie
     # The template imports as it is: nothing to do, no problem.
     plan = plan_import(regency=personas.regency, read=wb.read_workbook(response.content))
     assert plan.ok and plan.changes == 0
+
+
+@pytest.mark.parametrize("language, stem", [("id", "organisasi"), ("en", "organisation")])
+def test_the_export_file_is_named_in_the_users_language(language, stem, personas, client_as):
+    client = client_as(personas.admin)
+    client.post(reverse("core:set_language"), {"language": language, "next": "/"})
+    response = client.get(reverse("org:export"))
+    slug = personas.regency.slug
+    assert f'filename="{stem}-{slug}-' in response["Content-Disposition"]
 
 
 def test_export_is_a_download_of_the_whole_organisation(personas, client_as):

@@ -214,6 +214,23 @@ def test_people_search_by_name_and_nip(personas, client_as):
     assert response.context["rows"][0]["assignments"][0].position.code == "DINKES-HEAD"
 
 
+def test_people_search_takes_a_nip_as_printed_and_names_in_any_order(personas, client_as):
+    personas.kasi.nip = "198910132019101287"
+    personas.kasi.full_name = "Arif Setiawan"
+    personas.kasi.save()
+    client = client_as(personas.staff)
+
+    def found(q):
+        return [r["person"] for r in client.get(reverse("org:people"), {"q": q}).context["rows"]]
+
+    # NIPs are printed on decrees and ID cards in groups: 19891013 201910 1 287.
+    assert found("19891013 201910 1 287") == [personas.kasi]
+    assert found("19891013 2019") == [personas.kasi]
+    assert found("setiawan arif") == [personas.kasi]
+    assert found("arif  setiawan") == [personas.kasi]
+    assert found("arif budi") == []
+
+
 def test_another_regencys_pages_are_closed(personas, client_as):
     other = f.regency()
     root = f.unit(other, kind="kabupaten", code="R2")
