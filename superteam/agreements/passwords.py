@@ -20,7 +20,9 @@ from superteam.agreements.models import RevokeReason
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change; the signing key is resealed under the new password."""
 
-    template_name = "registration/password_change_form.html"
+    # Not registration/...: the admin app comes first in INSTALLED_APPS and its template of
+    # that name (Django's admin page) was shown instead of ours.
+    template_name = "core/password_change_form.html"
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
@@ -72,7 +74,7 @@ urlpatterns = [
     path("", PasswordChangeView.as_view(), name="password_change"),
     path(
         "done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
         name="password_change_done",
     ),
     path("reset/", PasswordResetView.as_view(), name="password_reset"),

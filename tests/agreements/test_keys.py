@@ -150,3 +150,18 @@ def test_the_key_page_lists_my_keys_and_their_state(active, personas, client):
 
 def test_the_sign_in_page_links_to_the_password_reset(client):
     assert reverse("password_reset") in client.get(reverse("login")).content.decode()
+
+
+def test_the_password_pages_are_the_sites_own_not_the_admins(personas, client):
+    """Django's admin page of the same template name was shown: "Django administration",
+    a breadcrumb to /admin/ that most people may not open."""
+    client.force_login(personas.staff)
+    for name in ("password_change", "password_change_done"):
+        page = client.get(reverse(name)).content.decode()
+        assert "Django" not in page and 'href="/admin/"' not in page, name
+        assert 'class="main-nav"' in page or "<main" in page, name
+    from django.utils import translation
+
+    with translation.override("id"):
+        heading = f"<h1>{translation.gettext('Change password')}</h1>"
+    assert heading in client.get(reverse("password_change")).content.decode()

@@ -95,3 +95,19 @@ def test_numbers_and_dates_in_each_languages_format(personas, client_as):
     unit = client.get(reverse("org:unit", args=[p.dinkes.pk])).content.decode()
     assert "1,288 units in the regency." in tree
     assert "15 Mar 2024" in unit  # day first, the month named: never read as 3 Dec
+
+
+def test_long_dates_put_the_day_first_with_the_month_in_full():
+    """Django's "Dec. 7, 2026" (English) and "7 Des. 2026" (Indonesian) stood beside
+    "7 Dec 2026" on the same pages."""
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    day = datetime.date(2026, 12, 7)
+    moment = datetime.datetime(2026, 12, 7, 14, 30)
+    with translation.override("en"):
+        assert date_format(day) == "7 December 2026"
+        assert date_format(moment, "DATETIME_FORMAT") == "7 December 2026, 14:30"
+    with translation.override("id"):
+        assert date_format(day) == "7 Desember 2026"
+        assert date_format(moment, "DATETIME_FORMAT") == "7 Desember 2026, 14.30"
