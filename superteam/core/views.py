@@ -1,5 +1,9 @@
 """Pages shared by the whole platform: home, dashboard, health check, language, sign-in."""
 
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -8,8 +12,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -28,9 +34,31 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    """A signed-in person's start page: what they can do today, by the positions they hold."""
+    """A signed-in person's start page: what they can do today, by the positions they hold,
+    and each app's card of today's figures for them (``<app>/dashboard.py``: ``panel``)."""
     require(request, "core.dashboard")
-    return render(request, "core/dashboard.html", {"assignments": request.actor.assignments})
+    panels = [
+        render_to_string(p["template"], p["context"], request=request)
+        for p in (panel(request) for panel in _dashboard_panels())
+        if p
+    ]
+    return render(
+        request,
+        "core/dashboard.html",
+        {"assignments": request.actor.assignments, "panels": panels},
+    )
+
+
+@cache
+def _dashboard_panels() -> list:
+    """The ``panel(request)`` functions of the apps that have a ``dashboard`` module."""
+    found = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "dashboard"):
+            module = import_module(f"{config.name}.dashboard")
+            if hasattr(module, "panel"):
+                found.append(module.panel)
+    return found
 
 
 @never_cache
