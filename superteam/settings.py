@@ -207,7 +207,10 @@ USE_THOUSAND_SEPARATOR = True
 # English short dates day first, with the month named (superteam/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["superteam.formats"]
 # Each app keeps its own catalogue in superteam/<app>/locale/ (see docs/translation.md).
-LOCALE_PATHS: list[Path] = []
+# Listed here, they come before every installed app's: where Django, its admin or axes
+# translate the same words otherwise ("Sandi", "Nama Pengguna"), ours are used throughout
+# (the sign-in page said "Sandi" above "Lupa kata sandi?").
+LOCALE_PATHS: list[Path] = sorted(BASE_DIR.glob("superteam/*/locale"))
 
 # --- Static files and media -----------------------------------------------------------
 STATIC_URL = "/static/"

@@ -24,7 +24,7 @@ def test_the_account_menu_opens_in_full_and_signs_out(live_server, personas, pho
         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
     )
     assert hit
-    for item in ("Profil saya", "Ganti sandi"):
+    for item in ("Profil saya", "Ganti kata sandi"):
         assert page.locator(f".user-menu >> text={item}").is_visible()
     sign_out.click()
     page.wait_for_url("**/")

@@ -111,3 +111,16 @@ def test_long_dates_put_the_day_first_with_the_month_in_full():
     with translation.override("id"):
         assert date_format(day) == "7 Desember 2026"
         assert date_format(moment, "DATETIME_FORMAT") == "7 Desember 2026, 14.30"
+
+
+def test_the_projects_words_win_over_djangos_own(client):
+    """Django's admin, auth and axes catalogues translate a few words otherwise; the apps
+    came first, so the sign-in page said "Sandi" above "Lupa kata sandi?" and the menu
+    "Ganti sandi"."""
+    from django.utils import translation
+
+    page = client.get("/accounts/login/").content.decode()
+    assert ">Kata sandi</label>" in page and ">Nama pengguna</label>" in page
+    with translation.override("id"):
+        assert translation.gettext("Change password") == "Ganti kata sandi"
+        assert translation.gettext("Page not found") == "Halaman tidak ditemukan"
