@@ -210,7 +210,13 @@ FORMAT_MODULE_PATH = ["superteam.formats"]
 # Listed here, they come before every installed app's: where Django, its admin or axes
 # translate the same words otherwise ("Sandi", "Nama Pengguna"), ours are used throughout
 # (the sign-in page said "Sandi" above "Lupa kata sandi?").
-LOCALE_PATHS: list[Path] = sorted(BASE_DIR.glob("superteam/*/locale"))
+# In INSTALLED_APPS order, as before: where two of our apps translate a word differently,
+# the same one wins.
+LOCALE_PATHS: list[Path] = [
+    BASE_DIR.joinpath(*app.split("."), "locale")
+    for app in INSTALLED_APPS
+    if app.startswith("superteam.") and BASE_DIR.joinpath(*app.split("."), "locale").is_dir()
+]
 
 # --- Static files and media -----------------------------------------------------------
 STATIC_URL = "/static/"
