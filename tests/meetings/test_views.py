@@ -278,6 +278,10 @@ def test_the_minute_taker_records_a_decision_and_time_to_action_shows(personas, 
     )
     html = client.get(reverse("meetings:decision", args=[decision.pk])).content.decode()
     assert "1 hari" in html
+    # The session lists it with its deadline: "paling lambat", not the ledger's "oleh"
+    # (two apps translated "by" differently and one translation served both).
+    listed = client.get(reverse("meetings:session", args=[session.pk])).content.decode()
+    assert "paling lambat 31 Des 2026" in listed
     assert "dari keputusan sampai bukti pertama pelaksanaannya" in html
     # A bad deadline is refused and nothing is stored.
     response = client.post(

@@ -115,6 +115,8 @@ def test_public_leaderboard_shows_published_scores_only(client, newsroom):
     for language in ("id", "en"):
         html = client.get(f"/{language}/leaderboard/?family=agencies").content.decode()
         assert "Dinas Kesehatan" in html
+    # The movement column is "Perubahan" (a change), not the meetings' button "Ubah".
+    assert "<th>Perubahan</th>" in client.get("/id/leaderboard/?family=agencies").content.decode()
     home = client.get("/en/").content.decode()
     assert "Innovation leaderboard" in home and "Dinas Kesehatan" in home
     assert client.get("/en/leaderboard/?family=agencies&page=9").status_code == 404
