@@ -58,6 +58,13 @@ class Entry(RegencyScoped):
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
 
+    @property
+    def kind_label(self) -> str:
+        """What happened, in words (the kind itself stays the record; see kinds.py)."""
+        from superteam.ledger.kinds import label
+
+        return label(self.kind)
+
 
 # Bulk verification looks entries up by hundreds of subject ids at once.
 Entry._meta.get_field("subject_id").register_lookup(AnyOf)

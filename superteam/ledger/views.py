@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from superteam.core.permissions import require
 from superteam.core.tenancy import current_regency
+from superteam.ledger import kinds
 from superteam.ledger.models import GENESIS_HASH, Checkpoint, Entry, Head, Verification
 from superteam.ledger.services import (
     chain_hash,
@@ -77,11 +78,16 @@ def index(request):
         before = None
     if before:
         entries = entries.filter(seq__lt=before)
-    if kind:
+    # A kind chosen in the filter matches exactly; anything else (an app's "reports.", or
+    # the text of an older link) matches as the start of the kind, as the filter once did.
+    if kind in kinds.KINDS:
+        entries = entries.filter(kind=kind)
+    elif kind:
         entries = entries.filter(kind__startswith=kind)
     rows = list(entries[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    groups = kinds.filter_groups()
     return render(
         request,
         "ledger/index.html",
@@ -94,6 +100,11 @@ def index(request):
             "entries": rows,
             "next_before": rows[-1].seq if more and rows else None,
             "kind": kind,
+            "kind_groups": groups,
+            # An older link's free text: the filter shows it as a choice of its own.
+            "kind_other": bool(kind)
+            and kind not in kinds.KINDS
+            and kind not in {g["prefix"] for g in groups},
             "regency_obj": regency,
         },
     )

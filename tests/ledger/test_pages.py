@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -111,3 +113,68 @@ def test_the_api_for_verifiers(personas, client):
         client.get("/api/ledger/head", headers={"Authorization": f"Bearer {staff}"}).status_code
         == 403
     )
+
+
+def test_entries_say_what_happened_in_words_with_the_code_beside(personas, client, settings):
+    record(regency=personas.regency, kind="reports.submitted", payload={})
+    record(regency=personas.regency, kind="news.digest_sent", payload={})
+    record(regency=personas.regency, kind="test.event", payload={})  # a kind with no label
+    client.force_login(personas.regent)
+    page = client.get(reverse("ledger:index")).content.decode()
+    rows = page.split("<tbody>")[-1]
+    assert "Laporan dikirim<br><small><code>reports.submitted</code></small>" in rows
+    assert "Rangkuman berita dikirim ke pelanggan" in rows
+    assert "test.event<br><small><code>test.event</code></small>" in rows
+    entry = client.get(reverse("ledger:entry", args=[1])).content.decode()
+    assert "Laporan dikirim <small><code>reports.submitted</code></small>" in entry
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("ledger:index")).content.decode()
+    assert "Report submitted<br><small><code>reports.submitted</code></small>" in page
+    assert "News digest emailed to subscribers" in page
+
+
+def test_the_filter_chooses_an_app_or_an_event_and_old_links_still_work(personas, client):
+    for kind in ("agreements.realisation", "agreements.realisation_corrected", "reports.verified"):
+        record(regency=personas.regency, kind=kind, payload={})
+    client.force_login(personas.verifier)
+    url = reverse("ledger:index")
+
+    def shown(query):
+        page = client.get(url + query).content.decode()
+        return page, set(re.findall(r"<code>([a-z_.]+)</code></small>", page))
+
+    page, kinds = shown("")
+    assert kinds == {
+        "agreements.realisation",
+        "agreements.realisation_corrected",
+        "reports.verified",
+    }
+    assert 'placeholder="agreements."' not in page
+    assert '<optgroup label="Perjanjian kinerja">' in page
+    assert '<option value="agreements.">Perjanjian kinerja: semua peristiwa</option>' in page
+    assert '<option value="reports.verified">Laporan diperiksa verifikator' in page
+    page, kinds = shown("?kind=agreements.")
+    assert kinds == {"agreements.realisation", "agreements.realisation_corrected"}
+    assert '<option value="agreements." selected>' in page
+    # One event chosen: that event only, not every kind it is the start of.
+    page, kinds = shown("?kind=agreements.realisation")
+    assert kinds == {"agreements.realisation"}
+    assert '<option value="agreements.realisation" selected>Nilai realisasi diisi' in page
+    # An older link's free text still matches the start of the kind, and the filter says so.
+    page, kinds = shown("?kind=agreements.real")
+    assert kinds == {"agreements.realisation", "agreements.realisation_corrected"}
+    assert "Peristiwa yang diawali “agreements.real”" in page
+
+
+def test_the_checkpoint_card_speaks_to_people_and_gives_admins_the_command(personas, client):
+    client.force_login(personas.regent)
+    page = client.get(reverse("ledger:index")).content.decode()
+    card = page.split("<h2>Titik periksa bertanda tangan</h2>")[1].split("</section>")[0]
+    assert "Setiap malam sistem menandatangani jumlah entri" in card
+    assert "BERKAS" not in card and "FILE" not in card
+    admin = card.split("<details>")[1]
+    assert "Untuk administrator sistem" in admin
+    command = (
+        f"manage.py verify_ledger --checkpoint ledger-checkpoints-{personas.regency.code}.json"
+    )
+    assert command in admin and "verify_ledger" not in card.split("<details>")[0]
