@@ -65,6 +65,21 @@ class Entry(RegencyScoped):
 
         return label(self.kind)
 
+    @property
+    def subject_label(self) -> str:
+        """What it happened to, in words: the model's name and the row's number ("Laporan
+        harian 41"); the stored ``app.model`` when the model no longer exists."""
+        if not self.subject_type:
+            return ""
+        from django.apps import apps
+        from django.utils.text import capfirst
+
+        try:
+            name = capfirst(apps.get_model(self.subject_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            name = self.subject_type
+        return f"{name} {self.subject_id}".strip()
+
 
 # Bulk verification looks entries up by hundreds of subject ids at once.
 Entry._meta.get_field("subject_id").register_lookup(AnyOf)

@@ -178,3 +178,16 @@ def test_the_checkpoint_card_speaks_to_people_and_gives_admins_the_command(perso
         f"manage.py verify_ledger --checkpoint ledger-checkpoints-{personas.regency.code}.json"
     )
     assert command in admin and "verify_ledger" not in card.split("<details>")[0]
+
+
+def test_the_subject_is_named_not_coded(personas, client, settings):
+    """The subject column showed "org.unit:7"; it names the kind of record, in the page's
+    language, with the code kept on the entry's own page."""
+    record(regency=personas.regency, kind="test.event", subject=personas.dinkes, payload={})
+    client.force_login(personas.regent)
+    rows = client.get(reverse("ledger:index")).content.decode().split("<tbody>")[-1]
+    assert f"<td>Unit {personas.dinkes.pk}</td>" in rows
+    assert "org.unit:" not in rows
+    entry = Entry.objects.get(kind="test.event")
+    page = client.get(reverse("ledger:entry", args=[entry.seq])).content.decode()
+    assert f"Unit {personas.dinkes.pk}" in page and "<code>org.unit</code>" in page
