@@ -1,5 +1,11 @@
+"""Django's admin for the organisation. Assignments are read-only here: appointing and
+ending go through the organisation pages, which call ``org.services`` (checks, one
+definitive head at a time, ledger, recount); the admin links there."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from superteam.core.admin_site import RegencyScopedAdmin
@@ -98,14 +104,48 @@ class UnitAdmin(RegencyScopedAdmin):
 
 
 class AssignmentInline(AdminSiteInline, admin.TabularInline):
+    """A person's assignments, read-only: appoint and end on the person's page."""
+
     model = Assignment
     fk_name = "person"
-    fields = ["position", "kind", "start", "end", "decree"]
-    autocomplete_fields = ["position"]
+    fields = ["position", "kind", "start", "end", "decree", "end_link"]
+    readonly_fields = fields
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # history is never deleted: end an assignment instead
+
+    @admin.display(description=_("End"))
+    def end_link(self, obj):
+        return _end_link(obj)
+
+
+def _end_link(assignment) -> str:
+    if assignment is None or assignment.pk is None:
+        return ""
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("org:end_assignment", args=[assignment.pk]),
+        _("End this assignment"),
+    )
+
+
+def _appoint_link(person) -> str:
+    if person is None or person.pk is None:
+        return ""
+    return format_html(
+        '<a href="{}">{}</a> · <a href="{}">{}</a>',
+        reverse("org:appoint", args=[person.pk]),
+        _("Appoint to a position"),
+        reverse("org:person", args=[person.pk]),
+        _("Positions on the organisation pages"),
+    )
 
 
 @admin.register(Position)
@@ -119,15 +159,28 @@ class PositionAdmin(RegencyScopedAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(RegencyScopedAdmin):
+    """Read-only: appointments and their end go through the organisation pages."""
+
     list_display = ["person", "position", "kind", "start", "end"]
     list_filter = ["kind"]
     search_fields = ["person__full_name", "person__nip", "position__title"]
-    autocomplete_fields = ["person", "position"]
     list_select_related = ["person", "position"]
     date_hierarchy = "start"
+    fields = ["person", "position", "kind", "start", "end", "decree", "manage"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False  # history is never deleted: end an assignment instead
+
+    @admin.display(description=_("Change"))
+    def manage(self, obj):
+        return format_html("{} · {}", _end_link(obj), _appoint_link(obj.person))
 
 
 @admin.register(Cluster)
@@ -148,6 +201,7 @@ class PersonAdmin(UserAdmin, RegencyScopedAdmin):
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "nip", "email", "phone", "language", "regency"]}),
         (_("Access"), {"fields": ["is_active", "is_superuser", "last_login", "date_joined"]}),
+        (_("Positions"), {"fields": ["positions_link"]}),
     ]
     add_fieldsets = [
         (
@@ -165,8 +219,12 @@ class PersonAdmin(UserAdmin, RegencyScopedAdmin):
             },
         ),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "positions_link"]
     inlines = [AssignmentInline]
+
+    @admin.display(description=_("Appointments"))
+    def positions_link(self, obj):
+        return _appoint_link(obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

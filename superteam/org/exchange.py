@@ -20,8 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from superteam.org.models import (
-    HEAD_LEVELS,
-    REGENT_LEVELS,
+    SINGLE_HOLDER_LEVELS,
     Assignment,
     Person,
     Position,
@@ -43,7 +42,6 @@ from superteam.org.workbook import (
     write_workbook,
 )
 
-SINGLE_HOLDER_LEVELS = {str(level) for level in HEAD_LEVELS | REGENT_LEVELS}
 CHUNK = 900  # stays under every database's limit of query parameters
 
 UNIT_FIELDS = {

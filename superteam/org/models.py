@@ -326,6 +326,9 @@ HEAD_LEVELS = {
     PositionLevel.KASUBAG,
     PositionLevel.KASI,
 }
+# Positions held by one definitive holder at a time (acting holders aside); other positions
+# (staff, functional) are held by many people at once.
+SINGLE_HOLDER_LEVELS = {str(level) for level in HEAD_LEVELS | REGENT_LEVELS}
 # Positions that present at a rakor: heads of division and heads of section.
 PRESENTER_LEVELS = {PositionLevel.KABID, PositionLevel.KASI, PositionLevel.KASUBAG}
 
@@ -342,7 +345,8 @@ class Position(RegencyScoped):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions"
     )
     code = models.CharField(_("code"), max_length=60)
-    title = models.CharField(_("title"), max_length=200)
+    # A context: "title" is "judul" elsewhere (one catalogue serves every app).
+    title = models.CharField(pgettext_lazy("position", "title"), max_length=200)
     level = models.CharField(_("level"), max_length=20, choices=PositionLevel.choices)
     is_admin = models.BooleanField(
         _("administers the system"),
@@ -383,6 +387,11 @@ class Position(RegencyScoped):
     @property
     def is_regent(self) -> bool:
         return self.level in REGENT_LEVELS
+
+    @property
+    def has_single_holder(self) -> bool:
+        """A head or regent position: one definitive holder at a time."""
+        return self.level in SINGLE_HOLDER_LEVELS
 
     def holders_on(self, day: datetime.date | None = None):
         """People holding this position on a day (definitive and acting)."""
@@ -472,6 +481,11 @@ class AssignmentQuerySet(models.QuerySet):
         """Assignments in force on a day (today by default)."""
         day = day or timezone.localdate()
         return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)
+
+    def overlapping(self, start: datetime.date, end: datetime.date | None = None):
+        """Assignments in force on any day from ``start`` until ``end`` (open: for ever)."""
+        qs = self.filter(Q(end__isnull=True) | Q(end__gte=start))
+        return qs.filter(start__lte=end) if end else qs
 
     def for_units(self, units: Iterable[Unit]):
         return self.filter(position__unit__in=units)

@@ -8,9 +8,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from superteam.org.models import (
     PATH_SEGMENT_WIDTH,
@@ -107,39 +110,130 @@ def current_holders(
     return held
 
 
+# A decree is dated at most about a year ahead: a later date is a typing mistake (2062).
+FURTHEST_AHEAD = datetime.timedelta(days=366)
+
+
+def _check_not_far_ahead(errors: dict, field: str, day: datetime.date | None) -> None:
+    if day is not None and day > timezone.localdate() + FURTHEST_AHEAD:
+        errors[field].append(
+            _("%(date)s is more than a year from now; check the year.")
+            % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+        )
+
+
+def check_appointment(
+    *,
+    person: Person,
+    position: Position,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    kind: str = AssignmentKind.DEFINITIVE,
+    replace: bool = False,
+) -> list[Assignment]:
+    """Raise ValidationError (by field, explained) unless ``person`` may hold ``position``
+    from ``start``; returns the assignments a replacement ends the day before ``start``.
+    A head or regent position has one definitive holder at a time: one already in office
+    is named, and is ended only when ``replace`` is asked for and started earlier."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    if person.regency_id != position.regency_id:
+        errors["person"].append(
+            _(
+                "%(person)s is not registered in %(regency)s: only the regency's own people "
+                "can hold its positions."
+            )
+            % {"person": person, "regency": position.regency}
+        )
+    if not person.is_active:
+        errors["person"].append(_("The account of %(person)s is inactive.") % {"person": person})
+    if not position.is_active:
+        errors["position"].append(
+            _("The position %(position)s is no longer in use.") % {"position": position}
+        )
+    if end is not None and end < start:
+        errors["end"].append(_("The end date is before the start date."))
+    _check_not_far_ahead(errors, "start", start)
+    _check_not_far_ahead(errors, "end", end)
+    if errors:
+        raise ValidationError(dict(errors))
+    overlapping = (
+        Assignment.objects.overlapping(start, end)
+        .filter(position=position)
+        .select_related("person")
+        .order_by("start", "pk")
+    )
+    for same in overlapping.filter(person=person):
+        errors["position"].append(
+            _("%(person)s already holds this position %(period)s.")
+            % {"person": person, "period": _period(same)}
+        )
+    ending = []
+    if kind == AssignmentKind.DEFINITIVE and position.has_single_holder:
+        in_office = {a.pk for a in Assignment.objects.current(start).filter(position=position)}
+        for other in overlapping.exclude(person=person):
+            if replace and other.pk in in_office and other.start < start:
+                ending.append(other)
+            elif other.kind == AssignmentKind.DEFINITIVE:
+                errors["__all__"].append(
+                    _(
+                        "%(position)s already has a definitive holder: %(holder)s, %(period)s. "
+                        "End that assignment first, or appoint %(person)s as acting holder "
+                        "(Plt)."
+                    )
+                    % {
+                        "position": position,
+                        "holder": other.person,
+                        "period": _period(other),
+                        "person": person,
+                    }
+                )
+    if errors:
+        raise ValidationError(dict(errors))
+    return ending
+
+
+def _period(assignment: Assignment) -> str:
+    """ "from 02/01/2024" or "from 02/01/2024 until 31/12/2025", in the reader's language."""
+    start = date_format(assignment.start, "SHORT_DATE_FORMAT")
+    if assignment.end is None:
+        return _("from %(start)s") % {"start": start}
+    end = date_format(assignment.end, "SHORT_DATE_FORMAT")
+    return _("from %(start)s until %(end)s") % {"start": start, "end": end}
+
+
 @transaction.atomic
 def assign(
     *,
     person: Person,
     position: Position,
     start: datetime.date,
+    end: datetime.date | None = None,
     kind: str = AssignmentKind.DEFINITIVE,
     decree: str = "",
     end_previous: bool = True,
     actor: Person | None = None,
 ) -> Assignment:
-    """Put a person in a position from a date. A definitive appointment ends the previous
-    holders' assignments (a Plt's too) the day before; history is kept, never deleted."""
+    """Put a person in a position from a date (until a date, if known). A definitive
+    appointment to a head or regent position ends the holder in office (a Plt's too) the
+    day before when ``end_previous``; otherwise an overlapping definitive holder is refused
+    (ValidationError, nothing written). History is kept, never deleted."""
     from superteam.ledger.services import record
 
-    ended = []
-    if end_previous and kind == AssignmentKind.DEFINITIVE:
-        day_before = start - datetime.timedelta(days=1)
-        for previous in (
-            Assignment.objects.select_for_update()
-            .current(start)
-            .filter(position=position)
-            .exclude(person=person)
-        ):
-            # A Plt covering the vacancy ends too when the definitive holder arrives.
-            previous.end = max(previous.start, day_before)
-            previous.save(update_fields=["end"])
-            ended.append(previous.pk)
+    # One appointment to a position at a time: a second one waits and then sees the first.
+    Position.objects.select_for_update().filter(pk=position.pk).first()
+    ending = check_appointment(
+        person=person, position=position, start=start, end=end, kind=kind, replace=end_previous
+    )
+    day_before = start - datetime.timedelta(days=1)
+    for previous in ending:
+        previous.end = day_before
+        previous.save(update_fields=["end"])
     assignment = Assignment(
         regency_id=position.regency_id,
         person=person,
         position=position,
         start=start,
+        end=end,
         kind=kind,
         decree=decree,
     )
@@ -155,8 +249,9 @@ def assign(
             "position": position.code,
             "kind": kind,
             "start": start,
+            "end": end,
             "decree": decree,
-            "ended": ended,
+            "ended": [a.pk for a in ending],
         },
     )
     refresh_rollups_soon(position.regency_id)
@@ -165,20 +260,41 @@ def assign(
 
 @transaction.atomic
 def end_assignment(
-    *, assignment: Assignment, end: datetime.date | None = None, actor: Person | None = None
+    *,
+    assignment: Assignment,
+    end: datetime.date | None = None,
+    reason: str = "",
+    actor: Person | None = None,
 ) -> Assignment:
-    """End an assignment on a date (today by default); the row stays as history."""
+    """End an assignment on a date (today by default); the row stays as history, and the
+    reason (retirement, transfer, a new decree) goes to the ledger."""
     from superteam.ledger.services import record
 
-    assignment.end = end or timezone.localdate()
-    assignment.full_clean()
+    end = end or timezone.localdate()
+    errors: dict[str, list[str]] = defaultdict(list)
+    _check_not_far_ahead(errors, "end", end)
+    if errors:
+        raise ValidationError(dict(errors))
+    previous_end = assignment.end
+    assignment.end = end
+    try:
+        assignment.full_clean()
+    except ValidationError:
+        assignment.end = previous_end
+        raise
     assignment.save(update_fields=["end"])
     record(
         regency=assignment.regency_id,
         kind="org.assignment_ended",
         subject=assignment,
         actor=actor,
-        payload={"end": assignment.end},
+        payload={
+            "person": assignment.person_id,
+            "position": assignment.position_id,
+            "end": assignment.end,
+            "previous_end": previous_end,
+            "reason": reason,
+        },
     )
     refresh_rollups_soon(assignment.regency_id)
     return assignment

@@ -10,13 +10,17 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,7 +29,12 @@ from superteam.core.permissions import can, require
 from superteam.core.tenancy import current_regency
 from superteam.ledger.models import Entry as LedgerEntry
 from superteam.org.exchange import export_workbook, plan_import, template_workbook
-from superteam.org.forms import WorkbookUploadForm
+from superteam.org.forms import (
+    AppointForm,
+    EndAssignmentForm,
+    WorkbookUploadForm,
+    add_service_errors,
+)
 from superteam.org.models import (
     Assignment,
     Cluster,
@@ -38,13 +47,16 @@ from superteam.org.models import (
 )
 from superteam.org.services import (
     ImportRejected,
+    assign,
     child_counts,
     current_holders,
+    end_assignment,
     import_organisation,
 )
 from superteam.org.workbook import SHEETS, XLSX_CONTENT_TYPE, WorkbookRejected, read_workbook
 
 SEARCH_LIMIT = 50
+POSITION_CHOICES = 20  # positions offered by one search: type more words to narrow it
 CHILDREN_PAGE = 100  # tree nodes per page: no page renders a list as long as the regency
 POSITIONS_PAGE = 50
 PROBLEMS_SHOWN = 1000
@@ -275,8 +287,154 @@ def person_detail(request, pk: int):
         "past": past,
         "future": future,
         "show_personal": can(request.actor, "org.view_personal_data", person),
+        "can_manage": can(request.actor, "org.manage", person),
     }
     return render(request, "org/person_detail.html", context)
+
+
+# --- Appointments (admins) ------------------------------------------------------------------
+
+
+def _find_positions(regency, query: str) -> list[Position]:
+    """Active positions of the regency whose title, code or unit name holds every word."""
+    words = query.split()
+    if not words or len(query) < 2:
+        return []
+    match = Q()
+    for word in words:
+        match &= (
+            Q(title__icontains=word)
+            | Q(code__icontains=word)
+            | Q(unit__name__icontains=word)
+            | Q(unit__short_name__icontains=word)
+        )
+    return list(
+        Position.objects.filter(regency=regency, is_active=True)
+        .filter(match)
+        .select_related("unit")
+        .order_by("unit__path", "sort_order", "title", "pk")[:POSITION_CHOICES]
+    )
+
+
+def _position_choices(positions: list[Position], selected: Position | None = None) -> dict:
+    """What the choice list shows: each position with who holds it today and since when."""
+    if selected is not None and all(p.pk != selected.pk for p in positions):
+        positions = [selected, *positions]
+    holders = current_holders(positions)
+    return {
+        "choices": [{"position": p, "holders": holders.get(p.pk, [])} for p in positions],
+        "selected": selected.pk if selected else None,
+        "level_labels": {code: str(label) for code, label in PositionLevel.choices},
+    }
+
+
+@login_required
+def position_search(request):
+    """HTMX: positions of the regency matching a search, to pick one to appoint someone to."""
+    regency = _regency_or_404(request)
+    require(request, "org.manage", regency)
+    query = request.GET.get("q", "").strip()
+    context = _position_choices(_find_positions(regency, query))
+    context["query"] = query
+    return render(request, "org/partials/position_choices.html", context)
+
+
+@login_required
+def appoint(request, pk: int):
+    """Appoint a person to a position: from a date, definitive or acting, with the decree.
+    Everything goes through ``services.assign`` (checks, ledger, recount)."""
+    person = get_object_or_404(Person, pk=pk)
+    require(request, "org.manage", person)
+    regency = _regency_or_404(request)
+    query = request.GET.get("q", "").strip()
+    form = AppointForm(regency=regency, initial={"start": timezone.localdate()})
+    if request.method == "POST":
+        form = AppointForm(request.POST, regency=regency)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                assignment = assign(
+                    person=person,
+                    position=data["position"],
+                    start=data["start"],
+                    end=data["end"],
+                    kind=data["kind"],
+                    decree=data["decree"].strip(),
+                    end_previous=data["replace"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(person)s holds %(position)s from %(start)s.")
+                    % {
+                        "person": person,
+                        "position": assignment.position,
+                        "start": date_format(assignment.start, "SHORT_DATE_FORMAT"),
+                    },
+                )
+                return redirect("org:person", pk=person.pk)
+    selected = form.cleaned_data.get("position") if form.is_bound and form.is_valid() else None
+    if selected is None and form.is_bound:
+        selected = _posted_position(form)
+    context = _position_choices(_find_positions(regency, query), selected)
+    context.update({"person": person, "form": form, "query": query})
+    return render(request, "org/appoint.html", context)
+
+
+def _posted_position(form: AppointForm) -> Position | None:
+    """The position picked in a form refused for another reason, to show it picked again."""
+    try:
+        return form.fields["position"].clean(form.data.get("position"))
+    except ValidationError:
+        return None
+
+
+def _next_url(request, default: str) -> str:
+    """Where to go back to: the page that linked here (same site only), else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed and target.startswith("/") else default
+
+
+@login_required
+def end_assignment_page(request, pk: int):
+    """End an assignment on a date, with a reason; the row stays as history."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("person", "position", "position__unit"), pk=pk
+    )
+    require(request, "org.manage", assignment)
+    back = _next_url(request, reverse("org:person", args=[assignment.person_id]))
+    form = EndAssignmentForm(initial={"end": assignment.end or timezone.localdate()})
+    if request.method == "POST":
+        form = EndAssignmentForm(request.POST)
+        if form.is_valid():
+            try:
+                end_assignment(
+                    assignment=assignment,
+                    end=form.cleaned_data["end"],
+                    reason=form.cleaned_data["reason"].strip(),
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(person)s holds %(position)s until %(end)s.")
+                    % {
+                        "person": assignment.person,
+                        "position": assignment.position,
+                        "end": date_format(assignment.end, "SHORT_DATE_FORMAT"),
+                    },
+                )
+                return redirect(back)
+    context = {"assignment": assignment, "form": form, "next": back}
+    return render(request, "org/end_assignment.html", context)
 
 
 def _person_match(query: str) -> Q:

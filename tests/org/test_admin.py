@@ -64,7 +64,8 @@ def test_the_admin_sets_up_units_positions_people_and_clusters(personas, client_
     response = client.post(reverse("admin:org_unit_add"), bad)
     assert response.status_code == 200 and not Unit.objects.filter(code="PKM-X").exists()
 
-    # A person, appointed to the new position through the inline assignments.
+    # A person; the admin lists their assignments read-only and links to the appointment
+    # page, which goes through the services (checks, ledger).
     response = client.post(
         reverse("admin:org_person_add"),
         {
@@ -81,40 +82,17 @@ def test_the_admin_sets_up_units_positions_people_and_clusters(personas, client_
     )
     assert response.status_code == 302
     sari = Person.objects.get(username="kapus.sempu")
-    change = reverse("admin:org_person_change", args=[sari.pk])
-    page = client.get(change)
+    page = client.get(reverse("admin:org_person_change", args=[sari.pk]))
     assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
-    data.update(
-        {
-            "username": "kapus.sempu",
-            "full_name": "dr. Sari",
-            "nip": "198502022010012003",
-            "email": "sari@example.org",
-            "phone": "",
-            "language": "id",
-            "regency": p.regency.pk,
-            "is_active": "on",
-            "last_login_0": "",
-            "last_login_1": "",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "08:00:00",
-            **inline("assignments", total=1),
-            "assignments-0-position": position.pk,
-            "assignments-0-kind": "definitive",
-            "assignments-0-start": "2026-01-02",
-            "assignments-0-end": "",
-            "assignments-0-decree": "SK 1",
-        }
+    assert reverse("org:appoint", args=[sari.pk]) in page.content.decode()
+    response = client.post(
+        reverse("org:appoint", args=[sari.pk]),
+        {"position": position.pk, "start": "2026-01-02", "kind": "definitive", "decree": "SK 1"},
     )
-    response = client.post(change, data)
-    assert response.status_code == 302, [
-        (fs.formset.errors, fs.formset.non_form_errors())
-        for fs in response.context["inline_admin_formsets"]
-    ] + [response.context["adminform"].form.errors]
+    assert response.status_code == 302
     assignment = Assignment.objects.get(person=sari)
     assert assignment.position == position and assignment.regency == p.regency
+    assert assignment.decree == "SK 1"
 
     # A cluster of units with a lead and a coordinator.
     response = client.post(
