@@ -13,7 +13,7 @@ from django.db.models import Q
 from superteam.core.permissions import can
 from superteam.core.tenancy import current_regency
 from superteam.reports import compliance
-from superteam.reports.models import Report, UnitDay
+from superteam.reports.models import Report, ReportingUnit, UnitDay
 from superteam.reports.services import regency_today
 
 
@@ -25,8 +25,19 @@ def panel(request) -> dict | None:
         return None
     today = regency_today(regency)
     context: dict = {"today": today}
-    if actor.positions:
-        own = {position.unit_id for position in actor.positions}
+    # Only units expected to report (an inspectorate's auditor is not asked "has your unit
+    # reported?").
+    units = {position.unit_id for position in actor.positions}
+    own = (
+        list(
+            ReportingUnit.objects.filter(unit_id__in=units, since__lte=today)
+            .filter(Q(until__isnull=True) | Q(until__gte=today))
+            .values_list("unit_id", flat=True)
+        )
+        if units
+        else []
+    )
+    if own:
         context["reported_today"] = UnitDay.objects.filter(
             compliance.COUNTED, unit_id__in=own, date=today
         ).exists()

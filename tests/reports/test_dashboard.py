@@ -44,6 +44,8 @@ def test_the_card_tells_each_person_what_concerns_them_today(personas, day, clie
     assert 'aria-label="33%"' in card and "width: 33%" in card
     verifier = _card(client_as(personas.verifier))
     assert "1 laporan menunggu keputusan" in verifier
+    # The verifier's own unit is not a reporting unit: not asked whether it reported.
+    assert "dari unit Anda" not in verifier
     assert reverse("reports:verify_queue") in verifier
     # The head of the health agency sees the units under the agency (all three here).
     assert "1 dari 3 unit pelapor" in _card(client_as(personas.head))
