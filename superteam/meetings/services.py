@@ -1305,6 +1305,15 @@ def _refresh_reviews(decision: Decision) -> None:
     AgendaItem.objects.bulk_update(items, ["title", "presenter_position"])
 
 
+def _locked(decision: Decision) -> Decision:
+    """The decision read again under a row lock (inside the caller's transaction)."""
+    return (
+        Decision.objects.select_for_update()
+        .select_related("owner_position__unit", "session__rakor", "session__cluster")
+        .get(pk=decision.pk)
+    )
+
+
 @transaction.atomic
 def edit_decision(*, decision: Decision, actor, reason: str, fingerprint: str = "", **fields):
     """Correct a decision's text, owner, contributing units, indicator, target, deadline or
@@ -1316,11 +1325,7 @@ def edit_decision(*, decision: Decision, actor, reason: str, fingerprint: str = 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the decision is corrected."))
-    locked = (
-        Decision.objects.select_for_update()
-        .select_related("owner_position__unit", "session__rakor", "session__cluster")
-        .get(pk=decision.pk)
-    )
+    locked = _locked(decision)
     if locked.is_withdrawn:
         raise ValidationError(_("This decision was withdrawn; it cannot change any more."))
     if fingerprint and fingerprint != decision_fingerprint(locked):
@@ -1436,11 +1441,7 @@ def withdraw_decision(*, decision: Decision, actor, reason: str) -> Decision:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the decision is withdrawn."))
-    locked = (
-        Decision.objects.select_for_update()
-        .select_related("owner_position__unit", "session__rakor", "session__cluster")
-        .get(pk=decision.pk)
-    )
+    locked = _locked(decision)
     if locked.is_withdrawn:
         raise ValidationError(_("This decision was already withdrawn."))
     payload = {"reason": reason, "status": locked.status}

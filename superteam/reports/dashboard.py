@@ -58,13 +58,7 @@ def panel(request) -> dict | None:
             else 0,
         }
     if can(actor, "reports.verify"):
-        waiting = Report.objects.filter(regency=regency).exclude(author=request.user)
-        if not (actor.is_verifier and actor.in_regency(regency)):
-            scope = Q()
-            for unit in actor.headed_units:
-                scope |= Q(unit__path__startswith=unit.path)
-            waiting = waiting.filter(scope)
-        waiting = waiting.awaiting_verification()
+        waiting = Report.objects.verifiable_by(actor, regency).awaiting_verification()
         context["waiting"] = waiting.count()
         context["waiting_flagged"] = waiting.filter(flagged_photos__gt=0).count()
     if len(context) == 1:

@@ -53,6 +53,17 @@ class ReportQuerySet(models.QuerySet):
     def awaiting_verification(self):
         return self.filter(status__in=[ReportStatus.SUBMITTED, ReportStatus.ON_HOLD])
 
+    def verifiable_by(self, actor, regency):
+        """The regency's reports this person may verify: all of them for its verifiers,
+        the units under them for heads; never their own."""
+        reports = self.filter(regency=regency).exclude(author_id=actor.person.pk)
+        if actor.is_verifier and actor.in_regency(regency):
+            return reports
+        scope = Q(pk__in=[])
+        for unit in actor.headed_units:
+            scope |= Q(unit__path__startswith=unit.path)
+        return reports.filter(scope)
+
 
 class Report(RegencyScoped):
     """A unit's report of one day's work, written by a person acting in a position."""

@@ -975,13 +975,7 @@ def answer_hold(*, report: Report, author, text: str, photos: list | None = None
                 actor=author,
                 payload={"text": text, "photos": [c.sha256 for c in photos]},
             )
-            ids = [photo.pk for photo in added]
-            if ids and ids[0] is None:  # backends that do not return keys from bulk inserts
-                ids = list(
-                    locked.photos.filter(slot__gte=first)
-                    .order_by("slot")
-                    .values_list("pk", flat=True)
-                )
+            ids = [photo.pk for photo in added]  # both databases return the new keys
             _enqueue_processing(ids)
             from superteam.reports.tasks import notify_verifier_task
 

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -306,12 +306,7 @@ def verify_queue(request):
     require(request, "reports.verify")
     regency = _regency_or_404(request)
     actor = request.actor
-    reports = Report.objects.filter(regency=regency).exclude(author=request.user)
-    if not (actor.is_verifier and actor.in_regency(regency)):
-        scope = Q()
-        for unit in actor.headed_units:
-            scope |= Q(unit__path__startswith=unit.path)
-        reports = reports.filter(scope)
+    reports = Report.objects.verifiable_by(actor, regency)
     status = request.GET.get("status", "waiting")
     if status == "waiting":
         reports = reports.awaiting_verification()
